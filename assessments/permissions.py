@@ -1,0 +1,122 @@
+"""Who may see and do what: the one place every view asks.
+
+Rules (DESIGN section 2):
+- national users see only their own nation's assessments; coordinators edit everything of an
+  editable assessment, contributors only the answers and evidence of the requirements they hold;
+- reviewers see every assessment that is not a draft and edit none;
+- nobody edits a submitted or accepted assessment;
+- anything a user may not see answers 404, so that existence never leaks; something they may see
+  but not change answers 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Assessment, Membership
+
+Role = Membership.Role
+
+
+def memberships(user) -> list[Membership]:
+    """The user's memberships, loaded once per request object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_rb_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("nation"))
+        user._rb_memberships = cached
+    return cached
+
+
+def is_reviewer(user) -> bool:
+    return any(m.role == Role.REVIEWER for m in memberships(user))
+
+
+def national_memberships(user) -> list[Membership]:
+    return [m for m in memberships(user) if m.nation_id is not None]
+
+
+def membership_for(user, nation_id) -> Membership | None:
+    return next((m for m in national_memberships(user) if m.nation_id == nation_id), None)
+
+
+def require_reviewer(user) -> None:
+    """Reviewer pages answer 404 to everyone else: they do not exist for national users."""
+    if not is_reviewer(user):
+        raise Http404
+
+
+@dataclass(frozen=True)
+class AssessmentAccess:
+    """What one user may do with one assessment."""
+
+    assessment: Assessment
+    role: str  # a Membership.Role value
+    editable_numbers: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def can_edit(self) -> bool:
+        """May change at least something (answers, or more for a coordinator)."""
+        return bool(self.editable_numbers)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def can_manage(self) -> bool:
+        """Goals, plans, assignments and submit: the coordinator of an editable assessment."""
+        return self.is_coordinator and self.assessment.is_editable
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == Role.REVIEWER
+
+    def can_edit_requirement(self, number: int) -> bool:
+        return number in self.editable_numbers
+
+    def require_edit_requirement(self, number: int) -> None:
+        if not self.can_edit_requirement(number):
+            raise PermissionDenied
+
+    def require_manage(self) -> None:
+        if not self.can_manage:
+            raise PermissionDenied
+
+
+def access_to(user, assessment: Assessment) -> AssessmentAccess:
+    """The user's access to an assessment already loaded; raises Http404 when they may not see it."""
+    member = membership_for(user, assessment.nation_id)
+    if member is not None:
+        editable = frozenset()
+        if assessment.is_editable:
+            if member.role == Role.COORDINATOR:
+                editable = frozenset(range(1, 8))
+            else:
+                editable = frozenset(member.requirement_numbers or [])
+        return AssessmentAccess(assessment, member.role, editable)
+    if is_reviewer(user) and assessment.status != Assessment.Status.DRAFT:
+        return AssessmentAccess(assessment, Role.REVIEWER)
+    raise Http404
+
+
+def assessment_for_user(request, pk) -> AssessmentAccess:
+    """Load an assessment by id for the request's user, or 404."""
+    try:
+        assessment = Assessment.objects.select_related("nation", "cycle__framework").get(pk=pk)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return access_to(request.user, assessment)
+
+
+def visible_assessments(user):
+    """Every assessment the user may open, as a queryset for lists."""
+    qs = Assessment.objects.select_related("nation", "cycle")
+    nation_ids = [m.nation_id for m in national_memberships(user)]
+    if is_reviewer(user):
+        return qs.filter(nation_id__in=nation_ids) | qs.visible_to_reviewers()
+    return qs.filter(nation_id__in=nation_ids)

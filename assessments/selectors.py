@@ -1,0 +1,190 @@
+"""Reads that span models: scorecards, dashboards. They return plain data; templates present it.
+Each runs a fixed number of queries whatever the number of nations, cycles and answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from baselines.models import Indicator, Requirement
+
+from . import permissions, scoring
+from .models import Answer, Assessment, Cycle, ImplementationPlan
+
+
+@dataclass
+class RequirementCard:
+    requirement: Requirement
+    result: scoring.RequirementScore
+
+    @property
+    def missing(self) -> int:
+        return self.result.total - self.result.answered
+
+
+@dataclass
+class Scorecard:
+    requirements: list[RequirementCard]
+    overall: float | None
+
+    @property
+    def overall_level(self) -> float | None:
+        return None if self.overall is None else scoring.score_to_level(self.overall)
+
+    @property
+    def answered(self) -> int:
+        return sum(card.result.answered for card in self.requirements)
+
+    @property
+    def total(self) -> int:
+        return sum(card.result.total for card in self.requirements)
+
+    @property
+    def completeness(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+    def by_number(self) -> dict[int, RequirementCard]:
+        return {card.requirement.number: card for card in self.requirements}
+
+
+def indicator_input(indicator: Indicator, level=None, value=None) -> scoring.IndicatorInput:
+    return scoring.IndicatorInput(
+        code=indicator.code,
+        weight=float(indicator.weight),
+        kind=indicator.kind,
+        level=level,
+        value=value,
+        threshold=indicator.threshold,
+        target=indicator.target,
+    )
+
+
+def scorecards(assessments) -> dict[int, Scorecard]:
+    """Scorecards for many assessments in three queries: requirements, indicators, answers."""
+    assessments = list(assessments)
+    framework_ids = {a.cycle.framework_id for a in assessments}
+    requirements = defaultdict(list)
+    for requirement in Requirement.objects.filter(framework_id__in=framework_ids):
+        requirements[requirement.framework_id].append(requirement)
+    indicators = defaultdict(list)
+    for indicator in Indicator.objects.filter(framework_id__in=framework_ids).select_related(None):
+        indicators[indicator.requirement_id].append(indicator)
+    answers = defaultdict(dict)
+    rows = Answer.objects.filter(assessment__in=[a.pk for a in assessments]).values_list(
+        "assessment_id", "indicator_id", "level", "value"
+    )
+    for assessment_id, indicator_id, level, value in rows:
+        answers[assessment_id][indicator_id] = (level, value)
+
+    cards = {}
+    for assessment in assessments:
+        given = answers[assessment.pk]
+        reqs = []
+        for requirement in requirements[assessment.cycle.framework_id]:
+            items = [indicator_input(i, *given.get(i.pk, (None, None))) for i in indicators[requirement.pk]]
+            reqs.append(RequirementCard(requirement, scoring.requirement_score(items)))
+        cards[assessment.pk] = Scorecard(reqs, scoring.overall_score(c.result.score for c in reqs))
+    return cards
+
+
+def scorecard(assessment: Assessment) -> Scorecard:
+    return scorecards([assessment])[assessment.pk]
+
+
+def dashboard(user) -> dict:
+    """For each of the user's nations: the open cycle's assessment and its progress."""
+    today = timezone.localdate()
+    open_cycles = list(Cycle.objects.open_on(today).select_related("framework"))
+    national = permissions.national_memberships(user)
+    assessments = list(
+        Assessment.objects.filter(
+            nation_id__in=[m.nation_id for m in national], cycle__in=open_cycles
+        ).select_related("nation", "cycle")
+    )
+    cards = scorecards(assessments)
+    by_nation = defaultdict(list)
+    for assessment in assessments:
+        by_nation[assessment.nation_id].append((assessment, cards[assessment.pk]))
+    return {
+        "open_cycles": open_cycles,
+        "nations": [
+            {"membership": m, "nation": m.nation, "assessments": by_nation[m.nation_id]} for m in national
+        ],
+    }
+
+
+def snapshot_of(assessment: Assessment) -> dict:
+    """Everything the nation said, as plain JSON: what a Submission freezes."""
+    card = scorecard(assessment)
+    answers = assessment.answers.select_related("indicator__requirement", "updated_by").prefetch_related(
+        "evidence"
+    )
+    goals = assessment.goals.select_related("objective")
+    plan = ImplementationPlan.objects.filter(assessment=assessment).first()
+    return {
+        "nation": assessment.nation.code,
+        "cycle": assessment.cycle.name,
+        "framework": {
+            "id": assessment.cycle.framework_id,
+            "name": assessment.cycle.framework.name,
+            "version": assessment.cycle.framework.version,
+        },
+        "overall": card.overall,
+        "requirements": [
+            {
+                "code": c.requirement.code,
+                "score": c.result.score,
+                "answered": c.result.answered,
+                "total": c.result.total,
+            }
+            for c in card.requirements
+        ],
+        "answers": [
+            {
+                "indicator": a.indicator.code,
+                "level": a.level,
+                "value": a.value,
+                "justification": a.justification,
+                "confidence": a.confidence,
+                "version": a.version,
+                "updated_by": a.updated_by.get_username() if a.updated_by else None,
+                "updated_at": a.updated_at.isoformat() if a.updated_at else None,
+                "evidence": [
+                    {"file": e.original_name, "size": e.size, "citation": e.citation}
+                    for e in a.evidence.all()
+                ],
+            }
+            for a in answers
+        ],
+        "goals": [
+            {
+                "objective": g.objective.code,
+                "title": g.title,
+                "baseline": g.baseline,
+                "target": g.target,
+                "unit": g.unit,
+                "status": g.status,
+                "target_date": g.target_date.isoformat() if g.target_date else None,
+            }
+            for g in goals
+        ],
+        "plan": None
+        if plan is None
+        else {
+            "title": plan.title,
+            "actions": [
+                {
+                    "title": x.title,
+                    "lead": x.lead_organisation,
+                    "sector": x.sector,
+                    "start": x.start_date.isoformat(),
+                    "due": x.due_date.isoformat(),
+                    "status": x.status,
+                    "progress": x.progress,
+                }
+                for x in plan.actions.all()
+            ],
+        },
+    }

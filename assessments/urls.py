@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .views import core
+
+urlpatterns = [
+    path("dashboard/", core.dashboard, name="dashboard"),
+]

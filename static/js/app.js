@@ -1,0 +1,1 @@
+// Site-wide behaviour. Page-specific scripts live in their own files.

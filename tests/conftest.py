@@ -1,0 +1,80 @@
+"""Shared test ground: the demo data is seeded once per session (the same `seed_demo` users rely on),
+each test runs in a transaction rolled back afterwards, and the personas of DESIGN section 2 log in
+as `client` fixtures.
+
+Transactional tests (`transactional_db`) truncate the tables when they finish; pytest-django runs
+them after the others, and they must seed what they need themselves (`seeded` fixture)."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from assessments.models import Assessment
+
+PERSONAS = ["admin", "reviewer", "planner-est", "contrib-est", "planner-nor"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """For transactional tests: the demo data again, since their tables start empty."""
+    call_command("seed_demo", verbosity=0)
+
+
+def client_for(username):
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def personas(db):
+    """A logged-in client per demo user, plus `anonymous`."""
+    clients = {name: client_for(name) for name in PERSONAS}
+    clients["anonymous"] = Client()
+    return clients
+
+
+@pytest.fixture
+def planner_est(db):
+    return client_for("planner-est")
+
+
+@pytest.fixture
+def contrib_est(db):
+    return client_for("contrib-est")
+
+
+@pytest.fixture
+def planner_nor(db):
+    return client_for("planner-nor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return client_for("reviewer")
+
+
+@pytest.fixture
+def admin_client_demo(db):
+    return client_for("admin")
+
+
+@pytest.fixture
+def est_current(db):
+    """Estonia's assessment in the open cycle (a draft, partly answered)."""
+    return Assessment.objects.get(
+        nation__code="EST", cycle__closes_on__gte="2000-01-01", status=Assessment.Status.DRAFT
+    )
+
+
+@pytest.fixture
+def nor_current(db):
+    return Assessment.objects.get(nation__code="NOR", status=Assessment.Status.DRAFT)
