@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from baselines.models import Framework
 
+from . import services
 from .models import (
     Answer,
     Assessment,
@@ -69,6 +70,17 @@ class CycleAdmin(admin.ModelAdmin):
     list_display = ("name", "framework", "opens_on", "due_on", "closes_on")
     list_select_related = ("framework",)
     search_fields = ("name",)
+    actions = ["open_for_allies"]
+
+    @admin.action(description=_("Open a draft assessment for every Ally"))
+    def open_for_allies(self, request, queryset):
+        for cycle in queryset:
+            created = services.assessments_open_for_allies(cycle=cycle, by=request.user)
+            self.message_user(
+                request,
+                _("%(cycle)s: %(n)s assessments opened.") % {"cycle": cycle.name, "n": created},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Assessment)

@@ -44,6 +44,16 @@ def membership_for(user, nation_id) -> Membership | None:
     return next((m for m in national_memberships(user) if m.nation_id == nation_id), None)
 
 
+def require_coordinator(user, nation_id) -> Membership:
+    """The user's coordinator membership of that nation; 404 for strangers, 403 for other roles."""
+    member = membership_for(user, nation_id)
+    if member is None:
+        raise Http404
+    if member.role != Role.COORDINATOR:
+        raise PermissionDenied
+    return member
+
+
 def require_reviewer(user) -> None:
     """Reviewer pages answer 404 to everyone else: they do not exist for national users."""
     if not is_reviewer(user):

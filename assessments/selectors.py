@@ -107,10 +107,22 @@ def dashboard(user) -> dict:
     by_nation = defaultdict(list)
     for assessment in assessments:
         by_nation[assessment.nation_id].append((assessment, cards[assessment.pk]))
+    started = {(a.nation_id, a.cycle_id) for a in assessments}
     return {
         "open_cycles": open_cycles,
         "nations": [
-            {"membership": m, "nation": m.nation, "assessments": by_nation[m.nation_id]} for m in national
+            {
+                "membership": m,
+                "nation": m.nation,
+                "assessments": by_nation[m.nation_id],
+                # A coordinator opens their nation's assessment for a cycle that has none yet.
+                "startable": [
+                    c
+                    for c in open_cycles
+                    if m.role == m.Role.COORDINATOR and (m.nation_id, c.pk) not in started
+                ],
+            }
+            for m in national
         ],
     }
 
