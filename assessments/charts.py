@@ -1,0 +1,210 @@
+"""Charts as SVG text, drawn server-side with matplotlib's SVG backend (no browser script, no
+network: the same markup goes into web pages and into PDFs).
+
+Why matplotlib: one well-kept library already in our dependencies, deterministic SVG output,
+text kept as text (searchable in the PDF, readable by WeasyPrint with our local DejaVu fonts).
+
+Every chart function returns a `Chart`: its title, the SVG text and the same numbers as a table.
+Templates show it with `{% include "partials/chart.html" with chart=... %}`, which puts the
+data table beside the image for screen readers. The SVG is post-processed so that it needs no
+inline CSS (matplotlib's `style="..."` attributes become SVG presentation attributes), which keeps
+it valid under a strict Content-Security-Policy.
+
+Rendered charts are cached by the hash of their input data, so a chart is drawn once per version
+of the numbers it shows (e.g. once per assessment version) and reused by pages and PDFs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from django.core.cache import cache  # noqa: E402
+from django.utils.html import escape  # noqa: E402
+from django.utils.safestring import SafeString, mark_safe  # noqa: E402
+from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+# House palette: dark blue for "this", grey for "before"; series also differ by line style and
+# marker so that colour is never the only cue.
+INK = "#1b2a41"
+PRIMARY = "#1f4e8c"
+SECONDARY = "#8a6d1d"
+GRID = "#c8cdd4"
+SERIES_STYLES = [
+    {"color": PRIMARY, "linestyle": "-", "marker": "o"},
+    {"color": SECONDARY, "linestyle": "--", "marker": "s"},
+    {"color": "#5b6b7f", "linestyle": ":", "marker": "^"},
+    {"color": "#2e7d5b", "linestyle": "-.", "marker": "D"},
+]
+RC = {
+    "svg.fonttype": "none",  # keep text as <text>, set in our local DejaVu Sans
+    "svg.hashsalt": "resilience",  # stable ids: identical input gives identical SVG
+    "font.family": ["DejaVu Sans"],
+    "font.size": 9,
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.edgecolor": GRID,
+    "grid.color": GRID,
+}
+CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart ready for a template: `{{ chart }}` prints the SVG; `columns` and `rows` are the
+    accessible data table (the first cell of each row is its header)."""
+
+    title: str
+    svg: SafeString
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    summary: str = ""
+
+    def __html__(self) -> str:
+        return self.svg
+
+    def __str__(self) -> str:
+        return self.svg
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def cached(kind: str, payload: dict, draw) -> str:
+    """The SVG for `payload`, drawn by `draw()` only when these exact numbers were never drawn."""
+    digest = hashlib.sha256(json.dumps([kind, payload], sort_keys=True, default=str).encode()).hexdigest()
+    key = f"chart:{kind}:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw()
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
+
+
+_STYLE_RE = re.compile(r' style="([^"]*)"')
+_ID_RE = re.compile(r' id="([^"]+)"')
+
+
+def _style_to_attributes(match: re.Match) -> str:
+    attributes = []
+    for declaration in match.group(1).split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name and value:
+            attributes.append(f'{name}="{value.replace(chr(34), chr(39))}"')
+    return " " + " ".join(attributes) if attributes else ""
+
+
+def to_svg(figure: Figure, title: str) -> str:
+    """The figure as inline SVG: no XML prolog, no metadata, no inline CSS, a <title> for
+    assistive technology and only the ids something refers to."""
+    buffer = io.StringIO()
+    FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None, "Format": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<style[^>]*>.*?</style>\s*", "", svg, flags=re.S)
+    svg = _STYLE_RE.sub(_style_to_attributes, svg)
+    referenced = set(re.findall(r"#([\w.-]+)", svg))
+    svg = _ID_RE.sub(lambda m: m.group(0) if m.group(1) in referenced else "", svg)
+    svg = svg.replace(
+        "<svg ",
+        '<svg role="img" class="chart-svg" stroke-linejoin="round" stroke-linecap="butt" ',
+        1,
+    )
+    svg = re.sub(r"(<svg[^>]*>)", lambda m: f"{m.group(1)}<title>{escape(title)}</title>", svg, count=1)
+    return svg
+
+
+def radar_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    maximum: float = 100,
+    axis_labels: Sequence[str] | None = None,
+) -> Chart:
+    """A radar (spider) chart: one axis per label, one closed line per series (e.g. this cycle
+    and the previous one). Missing values (None) are drawn at 0 and shown as "–" in the table.
+    `axis_labels` are the short texts around the circle (default: `labels`)."""
+    labels = [str(label) for label in labels]
+    axis_labels = [str(a) for a in (axis_labels or labels)]
+    series = [(str(name), [None if v is None else float(v) for v in values]) for name, values in series]
+    payload = {"title": title, "labels": axis_labels, "series": series, "maximum": maximum}
+
+    def draw():
+        figure = Figure(figsize=(5.2, 4.4))
+        with matplotlib.rc_context(RC):
+            ax = figure.add_subplot(projection="polar")
+            angles = [2 * math.pi * i / len(axis_labels) for i in range(len(axis_labels))]
+            ax.set_theta_offset(math.pi / 2)
+            ax.set_theta_direction(-1)
+            ax.set_xticks(angles, axis_labels)
+            ax.set_ylim(0, maximum)
+            ticks = [maximum * f for f in (0.2, 0.4, 0.6, 0.8, 1.0)]
+            ax.set_yticks(ticks, [f"{t:g}" for t in ticks], fontsize=7)
+            ax.set_rlabel_position(180 / len(axis_labels))
+            for index, (name, values) in enumerate(series):
+                style = SERIES_STYLES[index % len(SERIES_STYLES)]
+                points = [v or 0.0 for v in values]
+                ax.plot(
+                    angles + angles[:1], points + points[:1], label=name, linewidth=1.6, markersize=4, **style
+                )
+                if index == 0:
+                    ax.fill(angles + angles[:1], points + points[:1], color=style["color"], alpha=0.12)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(series), frameon=False)
+            figure.subplots_adjust(left=0.1, right=0.9, top=0.92, bottom=0.14)
+            return to_svg(figure, title)
+
+    svg = cached("radar", payload, draw)
+    rows = [[label, *[fmt(values[i]) for _, values in series]] for i, label in enumerate(labels)]
+    return Chart(title=title, svg=mark_safe(svg), columns=["", *[name for name, _ in series]], rows=rows)  # noqa: S308
+
+
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    maximum: float = 100,
+    value_label: str = "",
+) -> Chart:
+    """Horizontal bars, one per label, on a 0–`maximum` scale, with the value written at the end
+    of each bar. Missing values are left empty and shown as "–"."""
+    labels = [str(label) for label in labels]
+    values = [None if v is None else float(v) for v in values]
+    payload = {"title": title, "labels": labels, "values": values, "maximum": maximum}
+
+    def draw():
+        figure = Figure(figsize=(6.4, 0.45 * len(labels) + 0.8))
+        with matplotlib.rc_context(RC):
+            ax = figure.add_subplot()
+            positions = list(range(len(labels)))[::-1]
+            ax.barh(positions, [v or 0 for v in values], color=PRIMARY, height=0.6)
+            for y, v in zip(positions, values, strict=True):
+                ax.text((v or 0) + maximum * 0.01, y, fmt(v), va="center", fontsize=8)
+            ax.set_yticks(positions, labels)
+            ax.set_xlim(0, maximum * 1.08)
+            ax.grid(axis="x", linewidth=0.5)
+            ax.set_axisbelow(True)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            figure.tight_layout()
+            return to_svg(figure, title)
+
+    svg = cached("bar", payload, draw)
+    rows = [[label, fmt(v)] for label, v in zip(labels, values, strict=True)]
+    return Chart(title=title, svg=mark_safe(svg), columns=["", value_label], rows=rows)  # noqa: S308
