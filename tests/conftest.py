@@ -27,10 +27,17 @@ def seeded(transactional_db):
 
 
 def client_for(username):
+    """A client logged in as that user; reviewers and administrators have also passed the second
+    factor (their session holds a TOTP device, as after the OTP page)."""
     from django.contrib.auth import get_user_model
 
+    from accounts.otp import otp_required_for, otp_session_for_tests
+
+    user = get_user_model().objects.get(username=username)
     client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
+    client.force_login(user)
+    if otp_required_for(user):
+        otp_session_for_tests(client, user)
     return client
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from assessments.models import Answer, Assessment, Cycle, Evidence, Membership, Nation, PlanAction, Submission
 from baselines.models import Framework
@@ -24,9 +25,11 @@ def test_seed_demo_twice_changes_nothing():
 
 @pytest.mark.django_db
 def test_the_demo_users_and_roles():
+    # django-axes checks every authentication against the request it comes with.
+    request = RequestFactory().post("/login/")
     for username in ["admin", "reviewer", "planner-est", "contrib-est", "planner-nor"]:
-        assert authenticate(username=username, password="demo") is not None, username
-    assert authenticate(username="admin", password="demo").is_superuser
+        assert authenticate(request, username=username, password="demo") is not None, username
+    assert authenticate(request, username="admin", password="demo").is_superuser
     contributor = Membership.objects.get(user__username="contrib-est")
     assert (contributor.nation.code, contributor.role, sorted(contributor.requirement_numbers)) == (
         "EST",

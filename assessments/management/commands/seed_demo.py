@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.otp import demo_devices_ensure
 from assessments.models import (
     Answer,
     Assessment,
@@ -72,6 +73,10 @@ class Command(BaseCommand):
             self.nations(nations)
             current, closed = self.cycles(framework, cycles)
             self.users()
+            # Fixed demo TOTP secrets for the reviewer and admin (README, "Demo users"): demo only.
+            demo_totp = demo_devices_ensure(
+                get_user_model().objects.filter(username__in=["reviewer", "admin"])
+            )
             for cycle in closed:
                 self.closed_cycle(cycle)
             self.current_cycle(current)
@@ -82,6 +87,8 @@ class Command(BaseCommand):
                 f"contrib-est, planner-nor (password '{DEMO_PASSWORD}')."
             )
         )
+        for username, secret in demo_totp:
+            self.stdout.write(f"Demo TOTP secret of {username} (demo only, never in production): {secret}")
 
     def framework(self):
         data = json.loads((FIXTURES / "framework.json").read_text(encoding="utf-8"))
