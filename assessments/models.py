@@ -498,3 +498,85 @@ class PlanAction(models.Model):
             self.Status.DONE,
             self.Status.CANCELLED,
         )
+
+
+class Scenario(models.Model):
+    """A saved stress test ("what if"): some requirements set to a degraded own score, checked
+    against a level. It never touches answers; the effective scores are computed when shown.
+
+    `overrides` maps requirement numbers (as JSON string keys, "2") to scores 0–100: numbers, not
+    rows, like contributors' requirements. Shared scenarios are the nation's (seen by the nation
+    and by reviewers once submitted); reviewers' scenarios are NATO staff analysis, seen by
+    reviewers only, like their notes."""
+
+    class Visibility(models.TextChoices):
+        SHARED = "shared", _("Nation and reviewers")
+        REVIEWERS = "reviewers", _("Reviewers only")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scenarios", verbose_name=_("assessment")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=2000,
+        help_text=_("For example: energy at level 1 for 72 hours after a grid failure."),
+    )
+    overrides = models.JSONField(_("scores in the scenario"), default=dict)
+    level = models.DecimalField(
+        _("level to check against"),
+        max_digits=2,
+        decimal_places=1,
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_LEVEL)],
+    )
+    include_in_report = models.BooleanField(_("include in the national report"), default=False)
+    visibility = models.CharField(
+        _("visible to"), max_length=10, choices=Visibility, default=Visibility.SHARED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "name"]
+        verbose_name = _("stress scenario")
+        verbose_name_plural = _("stress scenarios")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "visibility", "name"], name="scenario_name_unique"),
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=MAX_LEVEL), name="scenario_level_0_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility="shared") | Q(include_in_report=False),
+                name="scenario_report_only_shared",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        overrides = self.overrides
+        valid = isinstance(overrides, dict) and bool(overrides)
+        if valid:
+            for key, score in overrides.items():
+                if not (str(key).isdigit() and 1 <= int(key) <= 7):
+                    valid = False
+                elif isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
+                    valid = False
+        if not valid:
+            raise ValidationError(
+                {"overrides": _("Set at least one requirement (1 to 7) to a score from 0 to 100.")}
+            )
+
+    def override_numbers(self) -> dict[int, float]:
+        """The scenario's scores by requirement number."""
+        return {int(k): float(v) for k, v in self.overrides.items()}
