@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench serve worker clean
+.PHONY: run test lint format bench bench-load serve worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,29 @@ run: $(STAMP)
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production settings on this machine: gunicorn (2 workers) and one task worker on http://127.0.0.1:8000/.
+# Plain http on the loopback only, hence no SSL redirect and no Secure cookies; the secret key is made
+# once for this target and kept in .venv (never a production secret).
+SERVE_PORT ?= 8000
+serve: export DJANGO_DEBUG = false
+serve: export DJANGO_SECRET_KEY_FILE = $(VENV)/.serve-secret-key
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export DJANGO_SECURE_SSL_REDIRECT = false
+serve: export DJANGO_SECURE_COOKIES = false
+serve: $(STAMP)
+	@test -s $(VENV)/.serve-secret-key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/.serve-secret-key
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	@echo "Serving production settings on http://127.0.0.1:$(SERVE_PORT)/ (gunicorn, 2 workers) with one task worker."
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn resilience.wsgi --workers 2 --bind 127.0.0.1:$(SERVE_PORT) --access-logfile -
+
+# Load test: its own gunicorn and PostgreSQL database (rb_load), locust headless; prints the figures.
+bench-load: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,load]"
+	bash bench/load.sh
 
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
