@@ -208,3 +208,135 @@ def bar_chart(
     svg = cached("bar", payload, draw)
     rows = [[label, fmt(v)] for label, v in zip(labels, values, strict=True)]
     return Chart(title=title, svg=mark_safe(svg), columns=["", value_label], rows=rows)  # noqa: S308
+
+
+def spread_chart(
+    title: str,
+    labels: Sequence[str],
+    spreads: Sequence[dict],
+    *,
+    maximum: float = 100,
+    reference: float | None = None,
+    reference_label: str = "",
+    columns: Sequence[str] = (),
+) -> Chart:
+    """Box plots, one row per label: whiskers at minimum and maximum, the box from the first to
+    the third quartile, a thick median line. Each spread is a dict with "minimum", "q1",
+    "median", "q3", "maximum" (None when nobody has a score: the row stays empty). `reference`
+    draws a dotted vertical line (e.g. the chosen level). `columns` name the table's columns
+    (default: minimum, first quartile, median, third quartile, maximum)."""
+    labels = [str(label) for label in labels]
+    keys = ["minimum", "q1", "median", "q3", "maximum"]
+    spreads = [{k: (None if s.get(k) is None else float(s[k])) for k in keys} for s in spreads]
+    payload = {"title": title, "labels": labels, "spreads": spreads, "max": maximum, "ref": reference}
+
+    def draw():
+        figure = Figure(figsize=(6.4, 0.5 * len(labels) + 0.9))
+        with matplotlib.rc_context(RC):
+            ax = figure.add_subplot()
+            positions = list(range(len(labels)))[::-1]
+            stats, where = [], []
+            for position, label, s in zip(positions, labels, spreads, strict=True):
+                if s["median"] is None:
+                    continue
+                stats.append(
+                    {
+                        "label": label,
+                        "whislo": s["minimum"],
+                        "q1": s["q1"],
+                        "med": s["median"],
+                        "q3": s["q3"],
+                        "whishi": s["maximum"],
+                        "fliers": [],
+                    }
+                )
+                where.append(position)
+            if stats:
+                ax.bxp(
+                    stats,
+                    positions=where,
+                    orientation="horizontal",
+                    widths=0.55,
+                    patch_artist=True,
+                    boxprops={"facecolor": "#dce6f2", "edgecolor": PRIMARY},
+                    medianprops={"color": INK, "linewidth": 2.2},
+                    whiskerprops={"color": PRIMARY},
+                    capprops={"color": PRIMARY},
+                )
+            if reference is not None:
+                ax.axvline(reference, color=SECONDARY, linestyle=":", linewidth=1.4, label=reference_label)
+                if reference_label:
+                    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
+            ax.set_yticks(positions, labels)
+            ax.set_ylim(-0.7, len(labels) - 0.3)
+            ax.set_xlim(0, maximum)
+            ax.grid(axis="x", linewidth=0.5)
+            ax.set_axisbelow(True)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            figure.tight_layout()
+            return to_svg(figure, title)
+
+    svg = cached("spread", payload, draw)
+    rows = [[label, *[fmt(s[k]) for k in keys]] for label, s in zip(labels, spreads, strict=True)]
+    names = list(columns) or ["minimum", "Q1", "median", "Q3", "maximum"]
+    return Chart(title=title, svg=mark_safe(svg), columns=["", *names], rows=rows)  # noqa: S308
+
+
+def trend_chart(
+    title: str,
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    maximum: float = 100,
+    columns: int = 4,
+) -> Chart:
+    """Small multiples: one panel per series (e.g. one per requirement and one for the overall
+    score), each a line over `periods` on the same 0–`maximum` scale, the value written at each
+    point. Gaps (None) break the line."""
+    periods = [str(p) for p in periods]
+    series = [(str(name), [None if v is None else float(v) for v in values]) for name, values in series]
+    payload = {"title": title, "periods": periods, "series": series, "max": maximum, "cols": columns}
+
+    def draw():
+        rows = max(1, math.ceil(len(series) / columns))
+        figure = Figure(figsize=(7.0, 1.9 * rows + 0.3))
+        with matplotlib.rc_context(RC):
+            axes = figure.subplots(rows, columns, sharey=True, squeeze=False)
+            x = list(range(len(periods)))
+            for index, ax in enumerate(axes.flat):
+                if index >= len(series):
+                    ax.set_visible(False)
+                    continue
+                name, values = series[index]
+                ax.plot(
+                    x,
+                    [math.nan if v is None else v for v in values],
+                    color=PRIMARY,
+                    marker="o",
+                    markersize=3.5,
+                    linewidth=1.5,
+                )
+                for xi, v in zip(x, values, strict=True):
+                    if v is not None:
+                        ax.annotate(
+                            f"{v:.0f}",
+                            (xi, v),
+                            textcoords="offset points",
+                            xytext=(0, 5),
+                            ha="center",
+                            fontsize=7,
+                        )
+                ax.set_title(name, fontsize=8.5)
+                ax.set_ylim(0, maximum * 1.12)
+                ax.set_xlim(-0.4, max(len(periods) - 0.6, 0.4))
+                ax.set_xticks(x, periods, fontsize=7, rotation=45 if len(periods) > 4 else 0)
+                ax.grid(axis="y", linewidth=0.5)
+                for side in ("top", "right"):
+                    ax.spines[side].set_visible(False)
+            figure.tight_layout()
+            return to_svg(figure, title)
+
+    svg = cached("trend", payload, draw)
+    rows = [[name, *[fmt(v) for v in values]] for name, values in series]
+    return Chart(title=title, svg=mark_safe(svg), columns=["", *periods], rows=rows)  # noqa: S308

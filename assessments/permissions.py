@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Assessment, Membership
+from .models import Assessment, Comment, Membership
 
 Role = Membership.Role
 
@@ -130,3 +130,83 @@ def visible_assessments(user):
     if is_reviewer(user):
         return qs.filter(nation_id__in=nation_ids) | qs.visible_to_reviewers()
     return qs.filter(nation_id__in=nation_ids)
+
+
+# Reviewing and comment threads ---------------------------------------------------------------
+
+
+def reviewable_assessment(request, pk) -> AssessmentAccess:
+    """An assessment for a reviewer page: 404 for anyone who is not a reviewer, and for drafts,
+    whatever else the user may be."""
+    require_reviewer(request.user)
+    try:
+        assessment = (
+            Assessment.objects.visible_to_reviewers()
+            .select_related("nation", "cycle__framework", "submitted_by", "decided_by")
+            .get(pk=pk)
+        )
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return AssessmentAccess(assessment, Role.REVIEWER)
+
+
+def can_see_comment(access: AssessmentAccess, thread: Comment) -> bool:
+    """Reviewers see every thread; a nation sees the queries on its assessments, not the notes
+    reviewers keep for each other."""
+    return access.is_reviewer or thread.kind == Comment.Kind.QUERY
+
+
+def can_reply(user, access: AssessmentAccess, thread: Comment) -> bool:
+    """Reviewers reply to any thread; a coordinator to any query on its nation's assessment; a
+    contributor to assessment-wide queries and to queries on answers of the requirements they
+    hold. Replies are allowed whatever the assessment's status: queries are about a submission.
+    `thread.answer.indicator.requirement` should be loaded with the thread."""
+    if thread.resolved or not can_see_comment(access, thread):
+        return False
+    if access.is_reviewer or access.is_coordinator:
+        return True
+    if thread.answer_id is None:
+        return True
+    member = membership_for(user, access.assessment.nation_id)
+    held = member.requirement_numbers if member else []
+    return thread.answer.indicator.requirement.number in (held or [])
+
+
+@dataclass(frozen=True)
+class CommentAccess:
+    """What one user may do with one comment thread."""
+
+    thread: Comment  # the thread's first comment
+    access: AssessmentAccess
+    can_reply: bool
+
+    @property
+    def can_resolve(self) -> bool:
+        return self.access.is_reviewer and self.thread.kind == Comment.Kind.QUERY
+
+    def require_reply(self) -> None:
+        if not self.can_reply:
+            raise PermissionDenied
+
+    def require_resolve(self) -> None:
+        if not self.can_resolve:
+            raise PermissionDenied
+
+
+def comment_for_user(request, pk) -> CommentAccess:
+    """Load a comment's thread for the request's user, or 404 (another nation's, a draft for a
+    reviewer, a reviewers' note for a nation)."""
+    try:
+        comment = Comment.objects.select_related(
+            "assessment__nation",
+            "assessment__cycle__framework",
+            "answer__indicator__requirement",
+            "parent__answer__indicator__requirement",
+        ).get(pk=pk)
+    except (Comment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    thread = comment.parent or comment
+    access = access_to(request.user, comment.assessment)
+    if not can_see_comment(access, thread):
+        raise Http404
+    return CommentAccess(thread, access, can_reply(request.user, access, thread))
