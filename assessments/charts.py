@@ -340,3 +340,157 @@ def trend_chart(
     svg = cached("trend", payload, draw)
     rows = [[name, *[fmt(v) for v in values]] for name, values in series]
     return Chart(title=title, svg=mark_safe(svg), columns=["", *periods], rows=rows)  # noqa: S308
+
+
+def _text_colour(rgba) -> str:
+    """Ink on light fills, white on dark ones (WCAG relative luminance)."""
+
+    def linear(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgba[:3])
+    return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.22 else "#ffffff"
+
+
+def dependency_graph_svg(effective, dependencies, titles, *, title: str = "", score_label: str = "") -> Chart:
+    """The requirements in a circle, an arrow from each requirement to those that depend on it
+    (a failure travels along the arrows), its width and label giving the strength; each node
+    filled by its effective score on the colour-blind-safe "cividis" scale (dark: low, light:
+    high) with the number written in it ("–" and a dashed outline when it has no score).
+
+    `effective` maps codes to `cascade.Effective`; `dependencies` are (dependent code, depends-on
+    code, strength); `titles` maps codes to requirement titles (for the table, and shortened under
+    each node). The table gives, per requirement: own and effective score, what limits it and
+    what it depends on."""
+    from django.utils.translation import gettext as _
+
+    title = title or _("Dependencies between the requirements")
+    codes = list(titles) or sorted(effective)
+    edges = [(a, b, float(s)) for a, b, s in dependencies if a in codes and b in codes and a != b]
+    nodes = {
+        code: None if effective.get(code) is None or effective[code].effective is None else effective[code]
+        for code in codes
+    }
+    payload = {
+        "title": title,
+        "codes": codes,
+        "titles": [titles.get(c, c) for c in codes],
+        "scores": [None if nodes[c] is None else round(nodes[c].effective, 1) for c in codes],
+        "edges": sorted(edges),
+        "label": score_label,
+    }
+
+    def draw():
+        import textwrap
+
+        from matplotlib import colormaps
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import Normalize
+        from matplotlib.patches import Circle, FancyArrowPatch
+
+        cmap, norm = colormaps["cividis"], Normalize(0, 100)
+        radius, node = 1.0, 0.17
+        where = {
+            code: (
+                radius * math.cos(math.pi / 2 - 2 * math.pi * i / len(codes)),
+                radius * math.sin(math.pi / 2 - 2 * math.pi * i / len(codes)),
+            )
+            for i, code in enumerate(codes)
+        }
+        figure = Figure(figsize=(6.4, 5.9))
+        with matplotlib.rc_context(RC):
+            ax = figure.add_axes((0.0, 0.13, 1.0, 0.87))
+            ax.set_aspect("equal")
+            ax.set_xlim(-1.95, 1.95)
+            ax.set_ylim(-1.5, 1.5)
+            ax.axis("off")
+            for dependent, depends_on, strength in sorted(edges):
+                (x1, y1), (x2, y2) = where[depends_on], where[dependent]
+                length = math.hypot(x2 - x1, y2 - y1) or 1.0
+                ux, uy = (x2 - x1) / length, (y2 - y1) / length
+                start, end = (x1 + ux * node, y1 + uy * node), (x2 - ux * node, y2 - uy * node)
+                bend = 0.14
+                ax.add_patch(
+                    FancyArrowPatch(
+                        start,
+                        end,
+                        connectionstyle=f"arc3,rad={bend}",
+                        arrowstyle="-|>",
+                        mutation_scale=8 + 6 * strength,
+                        linewidth=0.5 + 3.0 * strength,
+                        color="#5b6b7f",
+                        alpha=0.85,
+                        zorder=1,
+                    )
+                )
+                # A point of matplotlib's arc3 curve (a quadratic Bezier), nearer the dependent
+                # than the middle so that labels of crossing edges keep apart.
+                dx, dy = end[0] - start[0], end[1] - start[1]
+                cx = (start[0] + end[0]) / 2 + bend * dy
+                cy = (start[1] + end[1]) / 2 - bend * dx
+                t = 0.62
+                mx = (1 - t) ** 2 * start[0] + 2 * (1 - t) * t * cx + t**2 * end[0]
+                my = (1 - t) ** 2 * start[1] + 2 * (1 - t) * t * cy + t**2 * end[1]
+                ax.text(
+                    mx,
+                    my,
+                    f"{strength:.2f}",
+                    fontsize=6.5,
+                    ha="center",
+                    va="center",
+                    zorder=2,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "#ffffff", "edgecolor": "none"},
+                )
+            for code in codes:
+                x, y = where[code]
+                result = nodes[code]
+                if result is None:
+                    fill, text, number = "#eef0f3", INK, "–"
+                    ax.add_patch(
+                        Circle((x, y), node, facecolor=fill, edgecolor=INK, linestyle="--", zorder=3)
+                    )
+                else:
+                    fill = cmap(norm(result.effective))
+                    text, number = _text_colour(fill), f"{result.effective:.0f}"
+                    ax.add_patch(Circle((x, y), node, facecolor=fill, edgecolor=INK, linewidth=1, zorder=3))
+                ax.text(
+                    x, y, number, ha="center", va="center", fontsize=12, weight="bold", color=text, zorder=4
+                )
+                # The label outside the circle, aligned away from the node.
+                lx, ly = x * (radius + node + 0.08), y * (radius + node + 0.08)
+                align = "left" if x > 0.3 else "right" if x < -0.3 else "center"
+                vertical = "bottom" if y > 0.8 else "top" if y < -0.8 else "center"
+                name = textwrap.shorten(titles.get(code, ""), width=34, placeholder="…")
+                label = "\n".join([code, *textwrap.wrap(name, width=18)[:2]])
+                ax.text(lx, ly, label, ha=align, va=vertical, fontsize=7.5, linespacing=1.15, zorder=4)
+            bar_axes = figure.add_axes((0.2, 0.08, 0.6, 0.025))
+            bar = figure.colorbar(
+                ScalarMappable(norm=norm, cmap=cmap), cax=bar_axes, orientation="horizontal"
+            )
+            bar.set_label(score_label or _("Effective score (0–100)"), fontsize=8)
+            bar.ax.tick_params(labelsize=7)
+            bar.outline.set_edgecolor(GRID)
+            return to_svg(figure, title)
+
+    svg = cached("dependency-graph", payload, draw)
+    depends = {code: [] for code in codes}
+    for dependent, depends_on, strength in sorted(edges):
+        depends[dependent].append(f"{depends_on} ({strength:.2f})")
+    rows = []
+    for code in codes:
+        result = effective.get(code)
+        rows.append(
+            [
+                f"{code} {titles.get(code, '')}".strip(),
+                fmt(None if result is None else result.own),
+                fmt(None if result is None else result.effective),
+                (result.limited_by if result is not None and result.limited_by else "–"),
+                ", ".join(depends[code]) or "–",
+            ]
+        )
+    columns = ["", _("Own score"), _("Effective score"), _("Limited by"), _("Depends on (strength)")]
+    summary = _(
+        "Arrows point from a requirement to those that depend on it; their width and label give the "
+        "strength of the dependency (0 to 1). Each circle shows the effective score."
+    )
+    return Chart(title=title, svg=mark_safe(svg), columns=columns, rows=rows, summary=summary)  # noqa: S308

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Assessment, Comment, Membership
+from .models import Answer, Assessment, Comment, Evidence, Membership, NationalGoal, PlanAction
 
 Role = Membership.Role
 
@@ -210,3 +210,55 @@ def comment_for_user(request, pk) -> CommentAccess:
     if not can_see_comment(access, thread):
         raise Http404
     return CommentAccess(thread, access, can_reply(request.user, access, thread))
+
+
+# Planner: answers, evidence, goals and plan actions ------------------------------------------
+
+
+def answer_for_user(request, pk) -> tuple[Answer, AssessmentAccess]:
+    """Load an answer (with its indicator, requirement and assessment) for the request's user, or
+    404. Editing it needs `access.require_edit_requirement(answer.indicator.requirement.number)`."""
+    try:
+        answer = Answer.objects.select_related(
+            "indicator__requirement", "assessment__nation", "assessment__cycle__framework"
+        ).get(pk=pk)
+    except (Answer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return answer, access_to(request.user, answer.assessment)
+
+
+def evidence_for_user(request, pk) -> tuple[Evidence, AssessmentAccess]:
+    """Load an evidence item for whoever may see its assessment (download), or 404."""
+    try:
+        evidence = Evidence.objects.select_related(
+            "answer__indicator__requirement",
+            "answer__assessment__nation",
+            "answer__assessment__cycle__framework",
+        ).get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return evidence, access_to(request.user, evidence.answer.assessment)
+
+
+def goal_for_user(request, assessment_pk, pk) -> tuple[NationalGoal, AssessmentAccess]:
+    """A national goal of that assessment, or 404 (another nation's, or another assessment's)."""
+    access = assessment_for_user(request, assessment_pk)
+    try:
+        goal = NationalGoal.objects.select_related("objective__requirement").get(
+            pk=pk, assessment=access.assessment
+        )
+    except (NationalGoal.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    goal.assessment = access.assessment
+    return goal, access
+
+
+def action_for_user(request, assessment_pk, pk) -> tuple[PlanAction, AssessmentAccess]:
+    """A plan action of that assessment's plan, or 404."""
+    access = assessment_for_user(request, assessment_pk)
+    try:
+        action = PlanAction.objects.select_related("plan").get(pk=pk, plan__assessment=access.assessment)
+    except (PlanAction.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    action.plan.assessment = access.assessment
+    return action, access

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from baselines.models import Indicator, Requirement
 
 from . import permissions, scoring
-from .models import Answer, Assessment, Cycle, ImplementationPlan
+from .models import Answer, Assessment, Cycle, Evidence, ImplementationPlan
 
 
 @dataclass
@@ -200,3 +202,61 @@ def snapshot_of(assessment: Assessment) -> dict:
             ],
         },
     }
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One thing that stops an assessment from being submitted, on one answer."""
+
+    UNANSWERED = "unanswered"
+    VALUE_MISSING = "value_missing"
+    EVIDENCE_MISSING = "evidence_missing"
+
+    kind: str
+    answer: Answer  # with its indicator and requirement loaded
+
+    @property
+    def requirement_number(self) -> int:
+        return self.answer.indicator.requirement.number
+
+    @property
+    def message(self) -> str:
+        indicator = self.answer.indicator
+        if self.kind == self.UNANSWERED:
+            return _("%(code)s has no level yet.") % {"code": indicator.code}
+        if self.kind == self.VALUE_MISSING:
+            return _("%(code)s has no value yet (%(unit)s).") % {
+                "code": indicator.code,
+                "unit": indicator.t_unit,
+            }
+        return _("%(code)s is at level %(level)s: evidence is required from level %(from)s.") % {
+            "code": indicator.code,
+            "level": self.answer.level,
+            "from": indicator.evidence_from_level,
+        }
+
+
+def blockers(assessment: Assessment) -> list[Blocker]:
+    """What stops submission, in framework order: maturity indicators without a level,
+    quantitative indicators without a value, and answers at or above their indicator's
+    evidence level with no evidence. One query."""
+    answers = (
+        Answer.objects.filter(assessment=assessment)
+        .select_related("indicator__requirement")
+        .annotate(has_evidence=Exists(Evidence.objects.filter(answer=OuterRef("pk"))))
+    )
+    found = []
+    for answer in answers:
+        indicator = answer.indicator
+        if indicator.is_maturity and answer.level is None:
+            found.append(Blocker(Blocker.UNANSWERED, answer))
+        elif not indicator.is_maturity and answer.value is None:
+            found.append(Blocker(Blocker.VALUE_MISSING, answer))
+        elif (
+            indicator.is_maturity
+            and indicator.evidence_from_level is not None
+            and answer.level >= indicator.evidence_from_level
+            and not answer.has_evidence
+        ):
+            found.append(Blocker(Blocker.EVIDENCE_MISSING, answer))
+    return found

@@ -1,10 +1,38 @@
 from django.urls import path
 
-from .views import comments, core, reviewer
+from .views import comments, core, planner, reviewer
 
 urlpatterns = [
     path("dashboard/", core.dashboard, name="dashboard"),
     path("nations/<str:code>/cycles/<int:cycle_id>/start/", core.assessment_start, name="assessment_start"),
+    # National planner
+    path("assessments/<int:pk>/", planner.assessment_overview, name="assessment_overview"),
+    path(
+        "assessments/<int:pk>/requirements/<int:number>/", planner.requirement_page, name="requirement_page"
+    ),
+    path("assessments/<int:pk>/copy-previous/", planner.answers_copy_previous, name="answers_copy_previous"),
+    path("assessments/<int:pk>/submit/", planner.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:pk>/goals/", planner.goal_list, name="goal_list"),
+    path("assessments/<int:pk>/goals/new/", planner.goal_create, name="goal_create"),
+    path("assessments/<int:pk>/goals/<int:goal_pk>/edit/", planner.goal_update, name="goal_update"),
+    path("assessments/<int:pk>/goals/<int:goal_pk>/delete/", planner.goal_delete, name="goal_delete"),
+    path("assessments/<int:pk>/plan/", planner.plan_detail, name="plan_detail"),
+    path("assessments/<int:pk>/plan/edit/", planner.plan_edit, name="plan_edit"),
+    path("assessments/<int:pk>/plan/actions/new/", planner.action_create, name="action_create"),
+    path(
+        "assessments/<int:pk>/plan/actions/<int:action_pk>/edit/", planner.action_update, name="action_update"
+    ),
+    path(
+        "assessments/<int:pk>/plan/actions/<int:action_pk>/delete/",
+        planner.action_delete,
+        name="action_delete",
+    ),
+    path("answers/<int:pk>/history/", planner.answer_history, name="answer_history"),
+    path("answers/<int:pk>/evidence/", planner.answer_evidence, name="answer_evidence"),
+    path("answers/<int:pk>/evidence/upload/", planner.evidence_upload, name="evidence_upload"),
+    path("answers/<int:pk>/evidence/cite/", planner.evidence_cite, name="evidence_cite"),
+    path("evidence/<int:pk>/download/", planner.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", planner.evidence_delete, name="evidence_delete"),
     # Reviewer workspace (views/reviewer.py) and comment threads (views/comments.py)
     path("review/", reviewer.inbox, name="review_inbox"),
     path("review/<int:pk>/", reviewer.review, name="review_assessment"),
