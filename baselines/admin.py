@@ -1,11 +1,14 @@
 """The framework maintainers' workplace. A published framework is shown read-only: its parts refuse
 change permission, and the model refuses any save that slips past."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
@@ -94,12 +97,43 @@ class ImportForm(forms.Form):
             raise ValidationError(_("The file is not UTF-8 text.")) from None
 
 
+def _band(strength: Decimal | None) -> str | None:
+    if strength is None:
+        return None
+    return "weak" if strength < Decimal("0.4") else "medium" if strength < Decimal("0.7") else "strong"
+
+
+def dependency_grid(framework) -> dict:
+    """Template context for the matrix: a row per requirement (the dependent), a cell per
+    requirement it may depend on, with the strength and a band (weak, medium, strong)."""
+    requirements = list(framework.requirements.order_by("number"))
+    strengths = {
+        (d.requirement_id, d.depends_on_id): d for d in Dependency.objects.filter(framework=framework)
+    }
+    rows = []
+    for requirement in requirements:
+        cells = []
+        for other in requirements:
+            dependency = strengths.get((requirement.pk, other.pk))
+            strength = None if dependency is None else dependency.strength
+            cells.append(
+                {
+                    "self": requirement.pk == other.pk,
+                    "strength": strength,
+                    "band": _band(strength),
+                    "reason": "" if dependency is None else dependency.reason,
+                }
+            )
+        rows.append((requirement, cells))
+    return {"requirements": requirements, "rows": rows, "count": len(strengths)}
+
+
 @admin.register(Framework)
 class FrameworkAdmin(FrozenWhenPublished, SimpleHistoryAdmin):
     list_display = ("name", "version", "status", "published_at", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "description")
-    readonly_fields = ("status", "published_at", "based_on", "created_at")
+    readonly_fields = ("status", "published_at", "based_on", "created_at", "dependency_matrix")
     fields = (
         "name",
         "version",
@@ -109,10 +143,21 @@ class FrameworkAdmin(FrozenWhenPublished, SimpleHistoryAdmin):
         "published_at",
         "based_on",
         "created_at",
+        "dependency_matrix",
     )
     inlines = [RequirementInline, DependencyInline]
     actions = ["copy_as_draft", "publish", "retire", "export_json"]
     change_list_template = "admin/baselines/framework/change_list.html"
+
+    class Media:
+        css = {"all": ["css/admin_dependency_matrix.css"]}
+
+    @admin.display(description=gettext_lazy("Dependency matrix"))
+    def dependency_matrix(self, obj):
+        """The dependencies as a read-only grid (two queries)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        return render_to_string("admin/baselines/framework/dependency_matrix.html", dependency_grid(obj))
 
     @admin.action(description=gettext_lazy("Copy as new draft"))
     def copy_as_draft(self, request, queryset):
