@@ -500,6 +500,14 @@ class PlanAction(models.Model):
         )
 
 
+def _is_requirement_number(key) -> bool:
+    return str(key) in {"1", "2", "3", "4", "5", "6", "7"}
+
+
+def _is_score(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 <= value <= 100
+
+
 class Scenario(models.Model):
     """A saved stress test ("what if"): some requirements set to a degraded own score, checked
     against a level. It never touches answers; the effective scores are computed when shown.
@@ -567,11 +575,7 @@ class Scenario(models.Model):
         overrides = self.overrides
         valid = isinstance(overrides, dict) and bool(overrides)
         if valid:
-            for key, score in overrides.items():
-                if not (str(key).isdigit() and 1 <= int(key) <= 7):
-                    valid = False
-                elif isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
-                    valid = False
+            valid = all(_is_requirement_number(k) and _is_score(v) for k, v in overrides.items())
         if not valid:
             raise ValidationError(
                 {"overrides": _("Set at least one requirement (1 to 7) to a score from 0 to 100.")}

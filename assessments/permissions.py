@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Answer, Assessment, Comment, Evidence, Membership, NationalGoal, PlanAction
+from .models import Answer, Assessment, Comment, Evidence, Membership, NationalGoal, PlanAction, Scenario
 
 Role = Membership.Role
 
@@ -262,3 +262,44 @@ def action_for_user(request, assessment_pk, pk) -> tuple[PlanAction, AssessmentA
         raise Http404 from None
     action.plan.assessment = access.assessment
     return action, access
+
+
+# Stress tests (saved scenarios) ------------------------------------------------------------
+
+
+def can_save_scenario(access: AssessmentAccess) -> bool:
+    """Coordinators save their nation's scenarios, reviewers their own (seen by reviewers only);
+    contributors may run stress tests but not save them. A scenario changes no answer, so the
+    assessment's status does not matter."""
+    return access.is_coordinator or access.is_reviewer
+
+
+def require_save_scenario(access: AssessmentAccess) -> None:
+    if not can_save_scenario(access):
+        raise PermissionDenied
+
+
+def scenario_visibility(access: AssessmentAccess) -> str:
+    """The audience of a scenario this user saves."""
+    return Scenario.Visibility.REVIEWERS if access.is_reviewer else Scenario.Visibility.SHARED
+
+
+def can_delete_scenario(access: AssessmentAccess, scenario: Scenario) -> bool:
+    """The coordinator deletes the nation's scenarios; reviewers delete reviewers' scenarios."""
+    if scenario.visibility == Scenario.Visibility.REVIEWERS:
+        return access.is_reviewer
+    return access.is_coordinator
+
+
+def scenario_for_user(request, assessment_pk, pk) -> tuple[Scenario, AssessmentAccess]:
+    """A saved scenario of that assessment, or 404 (another nation's, a draft for a reviewer,
+    another assessment's, or reviewers' scenarios for a nation)."""
+    access = assessment_for_user(request, assessment_pk)
+    try:
+        scenario = Scenario.objects.select_related("created_by").get(pk=pk, assessment=access.assessment)
+    except (Scenario.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if scenario.visibility == Scenario.Visibility.REVIEWERS and not access.is_reviewer:
+        raise Http404
+    scenario.assessment = access.assessment
+    return scenario, access

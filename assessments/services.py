@@ -27,6 +27,7 @@ from .models import (
     Nation,
     NationalGoal,
     PlanAction,
+    Scenario,
     Submission,
 )
 
@@ -463,3 +464,49 @@ def plan_action_delete(*, action: PlanAction, by) -> None:
     _lock_editable(action.plan.assessment)
     action._history_user = by
     action.delete()
+
+
+# Stress tests --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scenario_save(
+    *,
+    assessment: Assessment,
+    by,
+    name: str,
+    overrides: dict[int, float],
+    level,
+    description: str = "",
+    include_in_report: bool = False,
+    visibility: str = Scenario.Visibility.SHARED,
+) -> Scenario:
+    """Save a stress test by name: requirement numbers mapped to their score (0–100) in the
+    scenario, and the level to check against. It changes no answer, so it may be saved whatever
+    the assessment's status. Only shared scenarios go into the national report. Names are unique
+    per assessment (ignoring case) among the scenarios the same audience sees."""
+    name = name.strip()
+    if Scenario.objects.filter(assessment=assessment, visibility=visibility, name__iexact=name).exists():
+        raise ValidationError({"name": _("A scenario called “%(name)s” exists already.") % {"name": name}})
+    scenario = Scenario(
+        assessment=assessment,
+        name=name,
+        description=description.strip(),
+        overrides={str(number): score for number, score in sorted(overrides.items(), key=str)},
+        level=level,
+        include_in_report=include_in_report and visibility == Scenario.Visibility.SHARED,
+        visibility=visibility,
+        created_by=by,
+    )
+    scenario.full_clean()
+    scenario.overrides = {number: float(score) for number, score in scenario.overrides.items()}
+    scenario._history_user = by
+    scenario.save()
+    return scenario
+
+
+@transaction.atomic
+def scenario_delete(*, scenario: Scenario, by) -> None:
+    """Remove a saved stress test (its history keeps who removed it)."""
+    scenario._history_user = by
+    scenario.delete()

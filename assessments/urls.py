@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import comments, core, planner, reviewer
+from .views import comments, core, planner, reviewer, stress
 
 urlpatterns = [
     path("dashboard/", core.dashboard, name="dashboard"),
@@ -33,6 +33,14 @@ urlpatterns = [
     path("answers/<int:pk>/evidence/cite/", planner.evidence_cite, name="evidence_cite"),
     path("evidence/<int:pk>/download/", planner.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", planner.evidence_delete, name="evidence_delete"),
+    # Stress tests (views/stress.py)
+    path("assessments/<int:pk>/stress/", stress.stress_test, name="stress_test"),
+    path("assessments/<int:pk>/stress/<int:scenario_pk>/", stress.stress_scenario, name="stress_scenario"),
+    path(
+        "assessments/<int:pk>/stress/<int:scenario_pk>/delete/",
+        stress.stress_scenario_delete,
+        name="stress_scenario_delete",
+    ),
     # Reviewer workspace (views/reviewer.py) and comment threads (views/comments.py)
     path("review/", reviewer.inbox, name="review_inbox"),
     path("review/<int:pk>/", reviewer.review, name="review_assessment"),
