@@ -59,12 +59,12 @@ urlpatterns = [
     path("compare/export.csv", reviewer.export_csv, name="compare_export_csv"),
     path("compare/alliance-report/", reviewer.alliance_report_request, name="alliance_report_request"),
     path(
-        "compare/alliance-report/<uuid:result_id>/",
+        "compare/alliance-report/<str:result_id>/",
         reviewer.alliance_report_status,
         name="alliance_report_status",
     ),
     path(
-        "compare/alliance-report/<uuid:result_id>/download/",
+        "compare/alliance-report/<str:result_id>/download/",
         reviewer.alliance_report_download,
         name="alliance_report_download",
     ),

@@ -106,7 +106,9 @@ def inbox(request):
 # Review ---------------------------------------------------------------------------------------
 
 
-def render_review(request, access, *, status=200, return_form=None, comment_form=None, reply=None):
+def render_review(
+    request, access, *, status=200, return_form=None, comment_form=None, comment_answer="", reply=None
+):
     """The review page; a form that failed comes back bound, next to where it was sent from."""
     assessment = access.assessment
     review = comparisons.review_of(assessment)
@@ -120,7 +122,7 @@ def render_review(request, access, *, status=200, return_form=None, comment_form
             "can_decide": assessment.status == assessment.Status.SUBMITTED,
             "return_form": return_form or ReturnForm(),
             "comment_form": comment_form,
-            "comment_answer": (comment_form.data.get("answer") or "") if comment_form else None,
+            "comment_answer": comment_answer,
             "reply": reply or (None, None),
             "crumbs": [
                 (_("Inbox"), reverse("review_inbox")),
@@ -183,8 +185,10 @@ def comment_add(request, pk):
     access = permissions.reviewable_assessment(request, pk)
     form = CommentForm(request.POST)
     answer = None
-    if form.is_valid() and form.cleaned_data["answer"]:
-        answer = Answer.objects.filter(assessment=access.assessment, pk=form.cleaned_data["answer"]).first()
+    form.is_valid()
+    answer_pk = form.cleaned_data.get("answer")
+    if answer_pk:
+        answer = Answer.objects.filter(assessment=access.assessment, pk=answer_pk).first()
         if answer is None:
             form.add_error(None, _("That answer is not part of this assessment."))
     if form.is_valid():
@@ -203,7 +207,9 @@ def comment_add(request, pk):
             return redirect(
                 reverse("review_assessment", args=[access.assessment.pk]) + f"#thread-{comment.pk}"
             )
-    return render_review(request, access, comment_form=form)
+    # The form comes back where it was sent from: under its answer, or under the whole assessment.
+    where = str(answer.pk) if answer is not None else ""
+    return render_review(request, access, comment_form=form, comment_answer=where)
 
 
 # Compare --------------------------------------------------------------------------------------
