@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Answer, Assessment, Comment, Evidence, Membership, NationalGoal, PlanAction, Scenario
+from .models import (
+    Answer,
+    Assessment,
+    Comment,
+    Evidence,
+    Membership,
+    NationalGoal,
+    PlanAction,
+    Scenario,
+    Submission,
+)
 
 Role = Membership.Role
 
@@ -303,3 +313,25 @@ def scenario_for_user(request, assessment_pk, pk) -> tuple[Scenario, AssessmentA
         raise Http404
     scenario.assessment = access.assessment
     return scenario, access
+
+
+# Reports ---------------------------------------------------------------------------------------
+
+
+def submission_for_user(request, pk) -> tuple[Submission, AssessmentAccess]:
+    """An archived submission for its nation's users and for reviewers, or 404. A submission is
+    what a nation sent to NATO, so reviewers keep seeing it even if the assessment was returned
+    and is a draft again."""
+    try:
+        submission = Submission.objects.select_related(
+            "assessment__nation", "assessment__cycle__framework", "submitted_by"
+        ).get(pk=pk)
+    except (Submission.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    assessment = submission.assessment
+    member = membership_for(request.user, assessment.nation_id)
+    if member is not None:
+        return submission, access_to(request.user, assessment)
+    if is_reviewer(request.user):
+        return submission, AssessmentAccess(assessment, Role.REVIEWER)
+    raise Http404

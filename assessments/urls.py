@@ -1,8 +1,10 @@
 from django.urls import path
 
-from .views import comments, core, planner, reviewer, stress
+from .views import comments, core, planner, reports, reviewer, stress
 
 urlpatterns = [
+    path("assessments/<int:pk>/report.pdf", reports.assessment_report_pdf, name="assessment_report_pdf"),
+    path("submissions/<int:pk>/report.pdf", reports.submission_pdf, name="submission_pdf"),
     path("dashboard/", core.dashboard, name="dashboard"),
     path("nations/<str:code>/cycles/<int:cycle_id>/start/", core.assessment_start, name="assessment_start"),
     # National planner
