@@ -178,6 +178,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FRAMEWORK_IMPORT_MAX_BYTES = env_int("FRAMEWORK_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
+# Early warnings (assessments/warnings.py): a requirement score falling by more than this many points
+# since the previous cycle; an effective score more than this many points below the own score.
+EARLY_WARNING_DROP_POINTS = env_int("EARLY_WARNING_DROP_POINTS", 10)
+EARLY_WARNING_FRAGILITY_POINTS = env_int("EARLY_WARNING_FRAGILITY_POINTS", 15)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
