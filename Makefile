@@ -50,7 +50,7 @@ worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -rs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from baselines.admin_a11y import LabelledTabularInline
 from baselines.models import Framework
 
 from . import services
@@ -177,7 +178,7 @@ class NationalGoalAdmin(SimpleHistoryAdmin):
     list_select_related = ("assessment__nation", "assessment__cycle", "objective")
 
 
-class PlanActionInline(admin.TabularInline):
+class PlanActionInline(LabelledTabularInline):
     model = PlanAction
     fields = (
         "title",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_a11y import LabelledTabularInline
 from .models import Dependency, Framework, Indicator, LevelDescriptor, Objective, Requirement
 
 
@@ -67,14 +68,14 @@ class DraftFrameworkChoices:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RequirementInline(FrozenWhenPublished, admin.TabularInline):
+class RequirementInline(FrozenWhenPublished, LabelledTabularInline):
     model = Requirement
     fields = ("number", "code", "title", "core_function")
     extra = 0
     show_change_link = True
 
 
-class DependencyInline(FrozenWhenPublished, DraftFrameworkChoices, admin.TabularInline):
+class DependencyInline(FrozenWhenPublished, DraftFrameworkChoices, LabelledTabularInline):
     model = Dependency
     fk_name = "framework"
     fields = ("requirement", "depends_on", "strength", "reason")
@@ -169,7 +170,7 @@ class FrameworkAdmin(FrozenWhenPublished, SimpleHistoryAdmin):
     def publish(self, request, queryset):
         for framework in queryset:
             try:
-                services.framework_publish(framework=framework, by=request.user)
+                framework = services.framework_publish(framework=framework, by=request.user)
             except ValidationError as error:
                 self.message_user(
                     request,
@@ -239,7 +240,7 @@ class FrameworkAdmin(FrozenWhenPublished, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/baselines/framework/import.html", context)
 
 
-class IndicatorInline(FrozenWhenPublished, admin.TabularInline):
+class IndicatorInline(FrozenWhenPublished, LabelledTabularInline):
     model = Indicator
     fields = ("code", "order", "kind", "question", "weight")
     extra = 0
@@ -261,11 +262,14 @@ class RequirementAdmin(FrozenWhenPublished, DraftFrameworkChoices, SimpleHistory
     list_select_related = ("framework",)
 
 
-class LevelDescriptorInline(FrozenWhenPublished, admin.TabularInline):
+class LevelDescriptorInline(FrozenWhenPublished, LabelledTabularInline):
     model = LevelDescriptor
     fields = ("level", "text", "text_fr")
     extra = 0
     max_num = 6
+
+    def row_label(self, obj):
+        return _("Level %(level)s") % {"level": obj.level}
 
 
 @admin.register(Indicator)
