@@ -44,7 +44,9 @@ def test_one_form_with_save_and_save_and_next_and_a_hidden_version(planner_est, 
 
 def test_save_stays_on_the_page_with_a_message_and_records_who(planner_est, est_current):
     before = answer(est_current, "BLR-2.4")
-    data = form_data(est_current, 2, {"BLR-2.4": {"level": 2, "justification": "Exercise 2026.", "confidence": "high"}})
+    data = form_data(
+        est_current, 2, {"BLR-2.4": {"level": 2, "justification": "Exercise 2026.", "confidence": "high"}}
+    )
     response = planner_est.post(url(est_current, 2), data)
     assert response.status_code == 302 and response["Location"] == url(est_current, 2)
     assert "1 answer saved." in content(planner_est.get(response["Location"]))
@@ -126,7 +128,9 @@ def test_an_unknown_requirement_is_404_and_other_methods_405(planner_est, est_cu
         ("BLR-2.4", {"version": ""}, "out of date"),
     ],
 )
-def test_bad_input_is_refused_next_to_the_field_and_nothing_changes(planner_est, est_current, code, changes, message):
+def test_bad_input_is_refused_next_to_the_field_and_nothing_changes(
+    planner_est, est_current, code, changes, message
+):
     versions = dict(Answer.objects.filter(assessment=est_current).values_list("pk", "version"))
     # A valid change elsewhere on the page is not saved either: a form is saved whole or not at all.
     data = form_data(est_current, 2, {code: changes, "BLR-2.2": {"value": 12}})
@@ -162,7 +166,9 @@ def test_a_returned_assessment_is_editable_again(planner_est, est_current):
 def test_previous_cycle_answer_and_open_queries_are_shown(planner_est, est_current):
     reviewer = get_user_model().objects.get(username="reviewer")
     target = answer(est_current, "BLR-2.3")
-    Comment.objects.create(assessment=est_current, answer=target, author=reviewer, body="Which year are these from?")
+    Comment.objects.create(
+        assessment=est_current, answer=target, author=reviewer, body="Which year are these from?"
+    )
     page = content(planner_est.get(url(est_current, 2)))
     assert "Which year are these from?" in page
     assert "Previous cycle:" in page
@@ -186,17 +192,23 @@ def _more_data(assessment):
         Evidence(answer=a, citation=f"Report {i}") for a in answers for i in range(15)
     )
     Comment.objects.bulk_create(
-        Comment(assessment=assessment, answer=a, author=reviewer, body=f"Query {i}") for a in answers for i in range(8)
+        Comment(assessment=assessment, answer=a, author=reviewer, body=f"Query {i}")
+        for a in answers
+        for i in range(8)
     )
     framework = assessment.cycle.framework
     earliest = Cycle.objects.order_by("opens_on").first()
     for back in range(1, 4):
         day = earliest.opens_on.replace(year=earliest.opens_on.year - back)
-        cycle = Cycle.objects.create(name=f"Old {back}", framework=framework, opens_on=day, due_on=day, closes_on=day)
+        cycle = Cycle.objects.create(
+            name=f"Old {back}", framework=framework, opens_on=day, due_on=day, closes_on=day
+        )
         assessment_create(nation=assessment.nation, cycle=cycle)
 
 
-def test_the_requirement_page_runs_a_fixed_number_of_queries(planner_est, est_current, django_assert_num_queries):
+def test_the_requirement_page_runs_a_fixed_number_of_queries(
+    planner_est, est_current, django_assert_num_queries
+):
     path = url(est_current, 2)
     # session, user, memberships, assessment, requirements, answers (+ indicator, updated_by),
     # descriptors, evidence, open queries (+ author), previous cycle, previous answers

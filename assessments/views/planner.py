@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from baselines.models import Requirement
 
-from .. import permissions, scoring, selectors, services
+from .. import interdependence, permissions, scoring, selectors, services
 from ..forms import (
     AnswerForm,
     EvidenceCitationForm,
@@ -33,6 +33,11 @@ from ..forms import (
 from ..models import Answer, Assessment, Comment, Evidence, ImplementationPlan, NationalGoal
 
 GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _posted(request):
+    """The POST data to bind a form to (even when empty), or None for a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def _crumbs(assessment: Assessment, *tail):
@@ -77,6 +82,8 @@ def assessment_overview(request, pk):
     previous_scores = (
         {c.requirement.number: c.result.score for c in cards[previous.pk].requirements} if previous else {}
     )
+    # Own and effective (dependency-adjusted) scores side by side: one query for the dependencies.
+    cascade = interdependence.cascade_for(assessment, card).by_number()
     blocked = {}
     for blocker in selectors.blockers(assessment):
         blocked.setdefault(blocker.requirement_number, []).append(blocker)
@@ -87,6 +94,7 @@ def assessment_overview(request, pk):
             "trend": scoring.trend(c.result.score, previous_scores.get(c.requirement.number)),
             "blockers": blocked.get(c.requirement.number, []),
             "can_edit": access.can_edit_requirement(c.requirement.number),
+            "cascade": cascade[c.requirement.number],
         }
         for c in card.requirements
     ]
@@ -187,7 +195,7 @@ def requirement_page(request, pk, number):
     if request.method == "POST":
         access.require_edit_requirement(number)
     answers = _requirement_answers(assessment, requirement)
-    forms = [AnswerForm(request.POST or None, answer=a) for a in answers] if editable else []
+    forms = [AnswerForm(_posted(request), answer=a) for a in answers] if editable else []
 
     if request.method == "POST" and all(f.is_valid() for f in forms):
         outcomes = [(f, f.save(request.user)) for f in forms]
@@ -456,7 +464,7 @@ def assessment_submit(request, pk):
     if not access.is_coordinator:
         raise PermissionDenied
     assessment = access.assessment
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(_posted(request))
     if request.method == "POST":
         access.require_manage()
         if form.is_valid():
@@ -519,7 +527,7 @@ def _goal_form_page(request, access, form, goal=None):
 def goal_create(request, pk):
     access = permissions.assessment_for_user(request, pk)
     access.require_manage()
-    form = GoalForm(request.POST or None, assessment=access.assessment)
+    form = GoalForm(_posted(request), assessment=access.assessment)
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_create(assessment=access.assessment, by=request.user, **form.cleaned_data)
@@ -536,7 +544,7 @@ def goal_create(request, pk):
 def goal_update(request, pk, goal_pk):
     goal, access = permissions.goal_for_user(request, pk, goal_pk)
     access.require_manage()
-    form = GoalForm(request.POST or None, instance=goal, assessment=access.assessment)
+    form = GoalForm(_posted(request), instance=goal, assessment=access.assessment)
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update(goal=goal, by=request.user, **form.cleaned_data)
@@ -617,7 +625,7 @@ def plan_edit(request, pk):
     access = permissions.assessment_for_user(request, pk)
     access.require_manage()
     plan = _plan_of(access.assessment)
-    form = PlanForm(request.POST or None, instance=plan)
+    form = PlanForm(_posted(request), instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_save(assessment=access.assessment, by=request.user, **form.cleaned_data)
@@ -667,7 +675,7 @@ def action_create(request, pk):
     if plan is None:
         messages.info(request, _("Give the implementation plan a title first."))
         return redirect("plan_edit", pk=access.assessment.pk)
-    form = PlanActionForm(request.POST or None, assessment=access.assessment)
+    form = PlanActionForm(_posted(request), assessment=access.assessment)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_action_create(plan=plan, by=request.user, **form.cleaned_data)
@@ -684,7 +692,7 @@ def action_create(request, pk):
 def action_update(request, pk, action_pk):
     action, access = permissions.action_for_user(request, pk, action_pk)
     access.require_manage()
-    form = PlanActionForm(request.POST or None, instance=action, assessment=access.assessment)
+    form = PlanActionForm(_posted(request), instance=action, assessment=access.assessment)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_action_update(action=action, by=request.user, **form.cleaned_data)
