@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-load serve worker clean
+.PHONY: run test lint format bench bench-load bench-report serve worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ serve: $(STAMP)
 bench-load: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[dev,load]"
 	bash bench/load.sh
+
+# National PDF report: median time, pages and peak memory on a scratch SQLite database.
+bench-report: $(STAMP)
+	$(BIN)/python bench/report_bench.py
 
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
