@@ -38,15 +38,49 @@ class OTPRequiredMiddleware:
         return self.get_response(request)
 
 
+# Routes whose successful use is a security event: data leaving the application, and the decisions.
+DOWNLOADS = {
+    "compare_export_xlsx": "export.xlsx",
+    "compare_export_csv": "export.csv",
+    "alliance_report_download": "export.alliance_report",
+    "assessment_report_pdf": "download.report_pdf",
+    "submission_pdf": "download.submission_pdf",
+    "evidence_download": "download.evidence",
+}
+# POST routes that change an assessment's status: the event is named by the status it ends in, so that
+# a refused decision (which also redirects, with a message) is not logged as made.
+DECISIONS = {
+    "assessment_submit": {"submitted": "assessment.submitted"},
+    "review_accept": {"accepted": "decision.accepted"},
+    "review_return": {"returned": "decision.returned"},
+}
+
+
 class SecurityEventsMiddleware:
-    """Denied access goes to the security log: a 403 from the permission helpers, and a 404 for a
-    signed-in user (which is how a forged id of another nation's object answers)."""
+    """The security log of what happens through views: denied access (a 403 from the permission
+    helpers, a 404 for a signed-in user, which is how a forged id of another nation's object
+    answers), exports and downloads, submissions and decisions."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is None or not match.url_name:
+            return response
+        name = match.url_name
+        if name in DOWNLOADS and response.status_code == 200:
+            log_event(request, DOWNLOADS[name], **match.kwargs)
+        elif name in DECISIONS and request.method == "POST" and response.status_code == 302:
+            from assessments.models import Assessment
+
+            status = (
+                Assessment.objects.filter(pk=match.kwargs.get("pk")).values_list("status", flat=True).first()
+            )
+            if status in DECISIONS[name]:
+                log_event(request, DECISIONS[name][status], assessment=match.kwargs.get("pk"))
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):
