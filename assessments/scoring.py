@@ -83,14 +83,15 @@ def requirement_score(items: Sequence[IndicatorInput]) -> RequirementScore:
     scored = [(answer_score(i), float(i.weight)) for i in items]
     scored = [(s, w) for s, w in scored if s is not None]
     total_weight = sum(w for _, w in scored)
-    score = sum(s * w for s, w in scored) / total_weight if total_weight > 0 else None
+    # Clamped: a weighted mean of scores within 0–100 can round to a hair above 100.
+    score = clamp(sum(s * w for s, w in scored) / total_weight) if total_weight > 0 else None
     return RequirementScore(score=score, answered=len(scored), total=len(items))
 
 
 def overall_score(requirement_scores: Iterable[float | None]) -> float | None:
     """Mean of the requirement scores that exist; None when no requirement has a score."""
     present = [s for s in requirement_scores if s is not None]
-    return sum(present) / len(present) if present else None
+    return clamp(sum(present) / len(present)) if present else None
 
 
 def trend(current: float | None, previous: float | None) -> float | None:
