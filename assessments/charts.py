@@ -464,8 +464,12 @@ def dependency_graph_svg(effective, dependencies, titles, *, title: str = "", sc
                 label = "\n".join([code, *textwrap.wrap(name, width=18)[:2]])
                 ax.text(lx, ly, label, ha=align, va=vertical, fontsize=7.5, linespacing=1.15, zorder=4)
             bar_axes = figure.add_axes((0.2, 0.08, 0.6, 0.025))
+            # 20 bands: few enough that matplotlib draws them as vectors, not an embedded PNG.
             bar = figure.colorbar(
-                ScalarMappable(norm=norm, cmap=cmap), cax=bar_axes, orientation="horizontal"
+                ScalarMappable(norm=norm, cmap=cmap),
+                cax=bar_axes,
+                orientation="horizontal",
+                boundaries=list(range(0, 101, 5)),
             )
             bar.set_label(score_label or _("Effective score (0–100)"), fontsize=8)
             bar.ax.tick_params(labelsize=7)

@@ -89,6 +89,7 @@ class InboxRow:
     overall: float | None
     answered: int
     total: int
+    warnings: list = field(default_factory=list)  # early warnings (assessments.warnings), set by the view
 
     @property
     def overall_level(self):

@@ -96,7 +96,8 @@ def scorecard(assessment: Assessment) -> Scorecard:
 
 
 def dashboard(user) -> dict:
-    """For each of the user's nations: the open cycle's assessment and its progress."""
+    """For each of the user's nations: the open cycle's assessments as (assessment, scorecard,
+    early warnings), and the cycles a coordinator may start. A fixed number of queries."""
     today = timezone.localdate()
     open_cycles = list(Cycle.objects.open_on(today).select_related("framework"))
     national = permissions.national_memberships(user)
@@ -106,9 +107,13 @@ def dashboard(user) -> dict:
         ).select_related("nation", "cycle")
     )
     cards = scorecards(assessments)
+    # Imported here: warnings reads scorecards from this module.
+    from .warnings import early_warnings
+
+    warnings = early_warnings(assessments, cards=cards)
     by_nation = defaultdict(list)
     for assessment in assessments:
-        by_nation[assessment.nation_id].append((assessment, cards[assessment.pk]))
+        by_nation[assessment.nation_id].append((assessment, cards[assessment.pk], warnings[assessment.pk]))
     started = {(a.nation_id, a.cycle_id) for a in assessments}
     return {
         "open_cycles": open_cycles,

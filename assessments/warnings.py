@@ -105,7 +105,8 @@ def early_warnings(
     need `nation` and `cycle` loaded; pass `cards` (from `selectors.scorecards`) when you have them.
     For reviewers (`for_reviewer`) links go to the review page and a previous-cycle draft is not
     compared against. Queries: cycles, previous assessments, three for scorecards, dependencies,
-    goals, actions, answers lacking evidence: 9 (fewer when there is nothing to compare)."""
+    goals, actions, answers lacking evidence: 9 (6 with `cards` given and no previous assessment
+    to score)."""
     assessments = list(assessments)
     result: dict[int, list[EarlyWarning]] = {a.pk: [] for a in assessments}
     if not assessments:
@@ -117,8 +118,9 @@ def early_warnings(
     # Previous cycle of each assessment's nation.
     previous_cycle = _previous_cycles()
     wanted = {(a.nation_id, previous_cycle.get(a.cycle_id)) for a in assessments}
+    # `or [0]`: the query runs even when no cycle has a previous one, so the count stays the same.
     previous_qs = Assessment.objects.filter(
-        nation_id__in={n for n, _c in wanted}, cycle_id__in={c for _n, c in wanted if c}
+        nation_id__in={n for n, _c in wanted}, cycle_id__in={c for _n, c in wanted if c} or [0]
     ).select_related("cycle")
     if for_reviewer:
         previous_qs = previous_qs.visible_to_reviewers()

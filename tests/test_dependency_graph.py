@@ -78,6 +78,7 @@ def test_nodes_are_coloured_on_a_colour_blind_safe_scale(graph):
 def test_no_inline_css_no_script_and_deterministic(graph):
     svg = str(graph.svg)
     assert "style=" not in svg and "<script" not in svg and "<style" not in svg
+    assert "<image" not in svg  # vectors only: nothing embedded for a PDF fetcher to load
     again = charts.dependency_graph_svg(cascade.effective_scores(OWN, DEPENDENCIES), DEPENDENCIES, TITLES)
     assert str(again.svg) == svg
 

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 # 1 the assessment with nation, cycle, framework; 3 its scorecard (requirements, indicators,
 # answers); 1 answers with indicators, requirements and authors; 1 level descriptors; 1 evidence;
 # 1 open queries with authors; 1 previous cycle; 1 previous cycle's answers; 1 goals with
-# objectives; 1 plan actions; 1 the goals each action serves; 1 the plan.
-REPORT_QUERIES = 14
+# objectives; 1 plan actions; 1 the goals each action serves; 1 the plan; 1 dependencies (effective
+# scores); 1 the stress scenarios included in the report.
+REPORT_QUERIES = 16
 
 
 def render(assessment):

@@ -69,8 +69,9 @@ PAGES = [
         "inbox",
         lambda est: reverse("review_inbox"),
         # cycles, nations (filters); count, page; scorecards: requirements, indicators, answers;
-        # the returned rows' last submission
-        8,
+        # the returned rows' last submission; early warnings (9): cycles, previous assessments,
+        # their scorecards (3), dependencies, goals off track, overdue actions, missing evidence
+        17,
     ),
     (
         "inbox filtered and sorted",
@@ -78,8 +79,9 @@ PAGES = [
             reverse("review_inbox")
             + f"?cycle={previous_cycle().pk}&status=accepted&nation=EST&sort=nation&dir=asc"
         ),
-        # cycles, nations; count, page; scorecards (3); no returned row on this page
-        7,
+        # cycles, nations; count, page; scorecards (3); no returned row on this page; early
+        # warnings (9, as above)
+        16,
     ),
     (
         "review",

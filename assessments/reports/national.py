@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from baselines.models import Indicator, LevelDescriptor
 
-from .. import charts, scoring, selectors
+from .. import charts, interdependence, scoring, selectors
 from ..models import (
     Answer,
     Assessment,
@@ -75,6 +75,7 @@ class RequirementSection:
     card: selectors.RequirementCard
     trend: Trend
     indicators: list[IndicatorRow] = field(default_factory=list)
+    cascade: interdependence.RequirementCascade | None = None  # own and effective score, limited by
 
     @property
     def requirement(self):
@@ -196,6 +197,8 @@ def national_report_context(assessment: Assessment) -> dict:
     previous_by_number = defaultdict(list)
     for code, item in previous.items():
         previous_by_number[_numbers[code]].append(item)
+    cascade = interdependence.cascade_for(assessment, card)  # 1 query: the dependencies
+    effective = cascade.by_number()
     sections = []
     for requirement_card in card.requirements:
         rows = rows_by_requirement[requirement_card.requirement.pk]
@@ -205,6 +208,7 @@ def national_report_context(assessment: Assessment) -> dict:
                 card=requirement_card,
                 trend=matched_trend(current_items, previous),
                 indicators=rows,
+                cascade=effective.get(requirement_card.requirement.number),
             )
         )
     previous_scores = {
@@ -236,6 +240,9 @@ def national_report_context(assessment: Assessment) -> dict:
         "previous_overall": previous_overall,
         "overall_trend": Trend(scoring.trend(card.overall, previous_overall)),
         "radar": radar_for(assessment.cycle, card, previous_cycle, previous_scores),
+        "cascade": cascade,
+        "dependency_graph": cascade.graph(),
+        "scenarios": interdependence.report_scenarios(assessment, cascade),  # 1 query
         "goals": goals,
         "plan": plan,
         "actions": actions,

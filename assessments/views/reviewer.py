@@ -29,9 +29,10 @@ from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from .. import charts, comparisons, exports, permissions, services, tasks
-from ..models import Answer, Cycle, Nation
+from ..models import Answer, Assessment, Cycle, Nation
 from ..reports.alliance import spread_chart
 from ..review_forms import CommentForm, CompareForm, InboxFilterForm, ReturnForm
+from ..warnings import early_warnings
 
 PAGE_SIZE = 25
 
@@ -96,11 +97,21 @@ def inbox(request):
         {
             "form": form,
             "page": page,
-            "rows": comparisons.inbox_rows(page.object_list),
+            "rows": _with_warnings(comparisons.inbox_rows(page.object_list)),
             "headers": headers,
             "page_query": _query(params, page=None).lstrip("?"),
         },
     )
+
+
+def _with_warnings(rows):
+    """Early warnings on the page's rows (a fixed number of queries). A returned assessment is being
+    edited by its nation: the inbox shows its last submission, so no live warnings for it."""
+    live = [row.assessment for row in rows if row.assessment.status != Assessment.Status.RETURNED]
+    found = early_warnings(live, for_reviewer=True)
+    for row in rows:
+        row.warnings = found.get(row.assessment.pk, [])
+    return rows
 
 
 # Review ---------------------------------------------------------------------------------------

@@ -57,7 +57,10 @@ def _page(request, access, base, *, form, save_form=None, scenario=None):
 def _crumbs(assessment, scenario):
     crumbs = [
         (_("Dashboard"), reverse("dashboard")),
-        (str(assessment), reverse("assessment_overview", args=[assessment.pk])),
+        (
+            f"{assessment.nation.t_name} {assessment.cycle.name}",
+            reverse("assessment_overview", args=[assessment.pk]),
+        ),
         (_("Stress test"), reverse("stress_test", args=[assessment.pk])),
     ]
     if scenario is not None:
