@@ -40,6 +40,9 @@ def test_the_second_save_of_the_same_answer_gets_a_conflict_with_both_values(
     assert response.status_code == 200
     page = content(response)
     assert "Someone else saved this answer after you loaded the page. Your change was not saved." in page
+    assert "Not saved: BLR-2.4." in page
+    # Keeping theirs is a plain link back to the page, never a resubmission of the form.
+    assert f'<a href="{url(est_current)}#indicator-BLR-2.4">Keep theirs and discard my changes' in page
     theirs = page.split('class="col-sm-9 conflict-theirs">')[1].split("</dd>")[0]
     yours = page.split('class="col-sm-9 conflict-yours">')[1].split("</dd>")[0]
     assert f"Level 2 — {descriptor('BLR-2.4', 2).text}" in theirs and "Planner&#x27;s view." in theirs

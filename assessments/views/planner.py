@@ -223,9 +223,10 @@ def requirement_page(request, pk, number):
         messages.warning(
             request,
             _(
-                "Some answers were not saved: someone else changed them after you loaded the page. "
-                "Compare below."
-            ),
+                "Not saved: %(codes)s. Someone else changed these answers after you loaded the page; "
+                "compare their answer and yours below."
+            )
+            % {"codes": ", ".join(f.indicator.code for f in troubled)},
         )
         forms = _forms_after_conflict(request, assessment, requirement, troubled)
         answers = [f.answer for f in forms]
