@@ -183,6 +183,11 @@ class EvidenceUploadForm(forms.Form):
         help_text=_lazy("PDF, image, office document or plain text."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without it crispy adds a <form> inside the page's own, and the browser drops the button's form.
+        self.helper = _helper()
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.info = uploads.inspect_upload(upload)
@@ -197,6 +202,10 @@ class EvidenceCitationForm(forms.Form):
             "Title, reference or location of a document, e.g. 'National oil stocks report 2025, p. 4'."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
 
     def clean_citation(self):
         citation = self.cleaned_data["citation"].strip()
