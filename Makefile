@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-load bench-report serve worker clean
+.PHONY: run test lint format bench bench-load bench-report bench-reviewer serve worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench-load: $(STAMP)
 # National PDF report: median time, pages and peak memory on a scratch SQLite database.
 bench-report: $(STAMP)
 	$(BIN)/python bench/report_bench.py
+
+# Reviewer heatmap and XLSX export at 32 and at 200 nations (scratch SQLite; --keep DIR reuses it).
+bench-reviewer: $(STAMP)
+	$(BIN)/python bench/reviewer_bench.py
 
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker

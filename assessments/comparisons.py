@@ -146,6 +146,19 @@ class Cell:
     def band(self) -> int | None:
         return level_band(self.score)
 
+    @property
+    def css(self) -> str:
+        """The cell's colour class (see static/css/heatmap.css)."""
+        return "heat-none" if self.score is None else f"heat-{level_band(self.score)}"
+
+    @property
+    def score_text(self) -> str:
+        return "–" if self.score is None else str(round(self.score))
+
+    @property
+    def level_text(self) -> str:
+        return "" if self.score is None else number_format(scoring.score_to_level(self.score), 1)
+
 
 @dataclass
 class MatrixRow:
@@ -163,6 +176,14 @@ class MatrixRow:
     @property
     def overall_band(self) -> int | None:
         return level_band(self.overall)
+
+    @property
+    def overall_cell(self) -> Cell:
+        return Cell(self.overall, self.answered, self.total)
+
+    @property
+    def completeness_text(self) -> str:
+        return f"{round(self.completeness * 100)}%"
 
     @property
     def completeness(self) -> float:
@@ -309,8 +330,10 @@ def _answers(assessments, indicators: dict[int, list[Indicator]]) -> dict[int, d
     """Answers per assessment, keyed by indicator code, scored: one query."""
     by_id = {i.pk: i for group in indicators.values() for i in group}
     result = defaultdict(dict)
-    rows = Answer.objects.filter(assessment__in=[a.pk for a in assessments]).values_list(
-        "pk", "assessment_id", "indicator_id", "level", "value", "justification"
+    rows = (
+        Answer.objects.filter(assessment__in=[a.pk for a in assessments])
+        .order_by()
+        .values_list("pk", "assessment_id", "indicator_id", "level", "value", "justification")
     )
     for pk, assessment_id, indicator_id, level, value, justification in rows:
         indicator = by_id.get(indicator_id)

@@ -3,9 +3,9 @@
 accepted assessments are read (`comparisons.COMPARED`).
 
 Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return) as a
-formula, so text written by nations never reaches a file in that form: in the CSV such text is
-prefixed with an apostrophe (OWASP's advice); in the XLSX every text cell is stored as a string,
-which Excel never evaluates, and gets the same prefix so that a copy to CSV stays safe."""
+formula, so text written by nations never reaches a file in that form: such text is prefixed with
+an apostrophe (OWASP's advice), in the CSV and in the XLSX alike, where it is also stored as a
+string cell (never a formula) so that a copy to CSV stays safe."""
 
 from __future__ import annotations
 
@@ -99,27 +99,29 @@ def xlsx(cycle: Cycle) -> bytes:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def write(sheet, values, header=False):
+    def header(sheet, names):
         cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=safe_text(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            if header:
-                cell.font = bold
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
             cells.append(cell)
         sheet.append(cells)
+
+    def write(sheet, values):
+        # openpyxl stores a string as a formula only when it starts with "=": after `safe_text`
+        # none does, so plain values (faster than cell objects) are stored as text.
+        sheet.append([safe_text(v) for v in values])
 
     m = comparisons.matrix(cycle)
     sheet = workbook.create_sheet("Matrix")
     sheet.freeze_panes = "C2"
-    write(sheet, matrix_header(m), header=True)
+    header(sheet, matrix_header(m))
     for values in matrix_rows(m):
         write(sheet, values)
 
     sheet = workbook.create_sheet("Answers")
     sheet.freeze_panes = "A2"
-    write(sheet, ANSWER_COLUMNS, header=True)
+    header(sheet, ANSWER_COLUMNS)
     for values in answer_rows(cycle):
         write(sheet, values)
 

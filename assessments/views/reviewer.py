@@ -288,7 +288,16 @@ def compare(request):
                     "aria_sort": ("descending" if matrix.descending else "ascending") if active else "",
                 }
             )
-    context.update({"page": "heatmap", "matrix": matrix, "headers": headers, "bands": range(6)})
+    context.update(
+        {
+            "page": "heatmap",
+            "matrix": matrix,
+            "headers": headers,
+            "bands": range(6),
+            # "/review/<pk>/" built by hand: reversing the URL for each of 200 rows costs more.
+            "review_prefix": reverse("review_inbox"),
+        }
+    )
     return render(request, "reviewer/compare_heatmap.html", context)
 
 
