@@ -185,3 +185,10 @@ def test_empty_query_on_an_answer_comes_back_under_that_answer(reviewer, est_sub
     body = response.content.decode()
     under_answer = body[body.index(f'id="answer-{answer.pk}"') :]
     assert "Write a message first." in under_answer[: under_answer.index("</article>")]
+
+
+def test_nation_finds_the_queries_from_its_assessment_pages(planner_est, contrib_est, est_submitted):
+    link = reverse("assessment_queries", args=[est_submitted.pk])
+    for client in (planner_est, contrib_est):
+        overview = client.get(reverse("assessment_overview", args=[est_submitted.pk]))
+        assert f'href="{link}"' in overview.content.decode()

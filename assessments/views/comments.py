@@ -29,6 +29,7 @@ def render_queries(request, access, *, reply=None):
         "reviewer/queries.html",
         {
             "assessment": assessment,
+            "access": access,
             "threads": ordered,
             "open_count": sum(1 for t in ordered if not t.root.resolved),
             "reply": reply or (None, None),
