@@ -713,6 +713,10 @@ class ReviewItem:
     evidence: list  # Evidence objects, or dicts from a snapshot (no download)
     threads: list[Thread] = field(default_factory=list)
 
+    @property
+    def confidence_label(self) -> str:
+        return dict(Answer.Confidence.choices).get(self.confidence, self.confidence)
+
 
 @dataclass
 class ReviewRequirement:
