@@ -33,6 +33,12 @@ def client_ip(request) -> str:
     return forwarded[0] if forwarded else remote
 
 
+def _short(value, limit=200):
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + "…"
+    return value
+
+
 def _who(request, user) -> str:
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -55,6 +61,7 @@ def log_event(request, what: str, *, user=None, level: int = logging.INFO, **det
     if request is not None and request.method:
         event["method"] = request.method
         event["path"] = request.path
-    event.update({key: value for key, value in details.items() if value is not None})
+    # Details come from user input too (a username tried at the login form): keep each one short.
+    event.update({key: _short(value) for key, value in details.items() if value is not None})
     logger.log(level, json.dumps(event, default=str, ensure_ascii=False), extra={"security_event": event})
     return event
