@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-load bench-report bench-reviewer serve worker clean
+.PHONY: run test lint format bench bench-load bench-report bench-reviewer serve worker clean messages screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,15 @@ worker: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -rs
+
+# French: collect every translatable string into locale/fr/LC_MESSAGES/django.po (needs gettext), then
+# compile django.mo. Both are committed, so installing and running need no gettext.
+MESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=private \
+	--ignore=docs --ignore=locale --ignore='*.egg-info'
+messages: export DJANGO_DEBUG ?= true
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -488,6 +488,7 @@ class PlanAction(models.Model):
         if self.start_date and self.due_date and self.due_date < self.start_date:
             errors["due_date"] = _("The due date must be on or after the start date.")
         if self.status == self.Status.DONE and self.progress != 100:
+            # xgettext:no-python-format (a plain percent sign, not a placeholder)
             errors["progress"] = _("An action that is done is 100% complete.")
         if errors:
             raise ValidationError(errors)

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -487,7 +488,7 @@ def alliance_report_request(request):
     if cycle is None:
         messages.error(request, _("Choose a cycle for the alliance report."))
         return redirect("compare")
-    result = tasks.render_alliance_report.enqueue(cycle.pk, request.user.pk)
+    result = tasks.render_alliance_report.enqueue(cycle.pk, request.user.pk, get_language())
     _remember(request, result, cycle)
     return redirect("alliance_report_status", result_id=result.id)
 
