@@ -121,6 +121,8 @@ def to_svg(figure: Figure, title: str) -> str:
     svg = _STYLE_RE.sub(_style_to_attributes, svg)
     referenced = set(re.findall(r"#([\w.-]+)", svg))
     svg = _ID_RE.sub(lambda m: m.group(0) if m.group(1) in referenced else "", svg)
+    # The root keeps matplotlib's width and height: a chart prints at its figure size (WeasyPrint
+    # ranks the attributes above our print stylesheet); web pages scale it with CSS.
     svg = svg.replace(
         "<svg ",
         '<svg role="img" class="chart-svg" stroke-linejoin="round" stroke-linecap="butt" ',
@@ -191,7 +193,7 @@ def radar_chart(
     payload = {"title": title, "labels": axis_labels, "series": series, "maximum": maximum}
 
     def draw():
-        figure = Figure(figsize=(5.2, 4.4))
+        figure = Figure(figsize=(3.9, 3.2))  # printed at this size: 99 × 81 mm
         with matplotlib.rc_context(RC):
             ax = figure.add_subplot(projection="polar")
             angles = [2 * math.pi * i / len(axis_labels) for i in range(len(axis_labels))]
