@@ -217,3 +217,17 @@ def test_the_requirement_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(small):
         planner_est.get(path)
     assert small <= 12, small
+
+
+def test_a_form_carrying_answers_from_elsewhere_is_refused_whole(planner_est, est_current, nor_current):
+    theirs = answer(nor_current, "BLR-2.4")
+    ours = answer(est_current, "BLR-1.4")  # another requirement of the same assessment
+    for forged in (theirs, ours):
+        data = form_data(est_current, 2, {"BLR-2.1": {"value": 77}})
+        data.update({f"a{forged.pk}-level": "5", f"a{forged.pk}-version": str(forged.version)})
+        response = planner_est.post(url(est_current, 2), data)
+        assert response.status_code == 200
+        assert "this form does not match the page" in content(response)
+        assert answer(est_current, "BLR-2.1").value != 77
+        stored = Answer.objects.get(pk=forged.pk)
+        assert (stored.level, stored.version) == (forged.level, forged.version)

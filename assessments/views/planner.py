@@ -6,6 +6,8 @@ may see but not change), forms validate, `services` write, `selectors` read."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -197,7 +199,14 @@ def requirement_page(request, pk, number):
     answers = _requirement_answers(assessment, requirement)
     forms = [AnswerForm(_posted(request), answer=a) for a in answers] if editable else []
 
-    if request.method == "POST" and all(f.is_valid() for f in forms):
+    strangers = _foreign_prefixes(request, forms)
+    if strangers:
+        # Answers that are not on this page (another requirement's, another nation's): a tampered
+        # or stale form. Nothing is saved, and the page says so.
+        messages.error(
+            request, _("Nothing was saved: this form does not match the page. Reload it and try again.")
+        )
+    elif request.method == "POST" and all(f.is_valid() for f in forms):
         outcomes = [(f, f.save(request.user)) for f in forms]
         saved = sum(1 for _f, outcome in outcomes if outcome == "saved")
         troubled = [f for f, outcome in outcomes if outcome in ("conflict", "invalid")]
@@ -245,6 +254,17 @@ def requirement_page(request, pk, number):
             crumbs=_crumbs(assessment, (f"{requirement.code} {requirement.t_title}", None)),
         ),
     )
+
+
+ANSWER_PREFIX = re.compile(r"^(a\d+)-")
+
+
+def _foreign_prefixes(request, forms) -> set[str]:
+    """Answer prefixes posted that belong to no form of this page."""
+    if request.method != "POST":
+        return set()
+    posted = {m.group(1) for key in request.POST if (m := ANSWER_PREFIX.match(key))}
+    return posted - {f.prefix for f in forms}
 
 
 def _forms_after_conflict(request, assessment, requirement, troubled):
