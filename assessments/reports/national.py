@@ -44,16 +44,6 @@ class Trend:
             return "▼"
         return "▶"
 
-    @property
-    def label(self) -> str:
-        if self.points is None:
-            return _("no comparison")
-        if self.points >= 0.05:
-            return _("up %(points).1f") % {"points": self.points}
-        if self.points <= -0.05:
-            return _("down %(points).1f") % {"points": -self.points}
-        return _("unchanged")
-
 
 @dataclass
 class IndicatorRow:
@@ -143,8 +133,9 @@ def matched_trend(current: list[scoring.IndicatorInput], previous: dict[str, sco
 
 
 def national_report_context(assessment: Assessment) -> dict:
-    """Everything the national report shows. A fixed number of queries (about 13) whatever the
-    number of answers, evidence, comments, goals and actions."""
+    """Everything the national report shows, in a fixed number of queries (listed in
+    tests/test_reports_queries_and_command.py) whatever the number of answers, evidence,
+    comments, goals and actions."""
     assessment = (
         Assessment.objects.select_related("nation", "cycle__framework", "submitted_by", "decided_by")
         .filter(pk=assessment.pk)
@@ -173,7 +164,7 @@ def national_report_context(assessment: Assessment) -> dict:
     ).select_related("author")
     for comment in open_queries.order_by("created_at", "pk"):
         queries[comment.answer_id].append(comment)
-    previous_cycle, previous, _numbers = _previous_answers(assessment)  # 2 queries
+    previous_cycle, previous, numbers = _previous_answers(assessment)  # 2 queries
 
     rows_by_requirement = defaultdict(list)
     for answer in answers:
@@ -196,7 +187,7 @@ def national_report_context(assessment: Assessment) -> dict:
 
     previous_by_number = defaultdict(list)
     for code, item in previous.items():
-        previous_by_number[_numbers[code]].append(item)
+        previous_by_number[numbers[code]].append(item)
     cascade = interdependence.cascade_for(assessment, card)  # 1 query: the dependencies
     effective = cascade.by_number()
     sections = []
