@@ -137,3 +137,9 @@ def test_a_nation_without_answers_gets_no_effective_scores(est_current):
     context = national_report_context(fresh)
     assert all(line.result.effective is None for line in context["cascade"].requirements)
     assert "Interdependencies and stress tests" in render_html(TEMPLATE, context)
+
+
+def test_review_page_links_to_the_stress_test(reviewer):
+    lva = Assessment.objects.get(nation__code="LVA", status=Assessment.Status.SUBMITTED)
+    html = reviewer.get(reverse("review_assessment", args=[lva.pk])).content.decode()
+    assert f'href="{reverse("stress_test", args=[lva.pk])}"' in html
