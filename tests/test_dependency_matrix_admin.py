@@ -68,9 +68,7 @@ def test_add_page_has_no_matrix_yet(admin_client_demo):
     assert 'class="dependency-matrix"' not in page.content.decode()
 
 
-def test_matrix_takes_two_queries(
-    admin_client_demo, published, django_assert_num_queries
-):
+def test_matrix_takes_two_queries(admin_client_demo, published, django_assert_num_queries):
     from baselines.admin import dependency_grid
 
     with django_assert_num_queries(2):  # requirements, dependencies
