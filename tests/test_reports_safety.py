@@ -4,6 +4,7 @@ text reaches the PDF as text. The PDF engine is real; only the fetcher (ours) re
 import base64
 import io
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -158,3 +159,19 @@ def test_data_urls_are_bounded():
     large = "data:text/plain;base64," + base64.b64encode(b"x" * DATA_URL_MAX_BYTES).decode()
     with pytest.raises(FetchRefused):
         StaticOnlyURLFetcher().fetch(large)
+
+
+def test_every_pdf_goes_through_the_one_pipeline():
+    """Only assessments/reports/pdf.py calls WeasyPrint, so no PDF escapes the fetching policy."""
+    root = Path(settings.BASE_DIR)
+    allowed = {root / "assessments/reports/pdf.py", root / "assessments/reports/fetcher.py"}
+    offenders = []
+    folders = [
+        f for f in root.iterdir() if f.is_dir() and f.name not in {"tests", "bench"} and f.name[0] != "."
+    ]
+    for path in (p for folder in folders for p in folder.rglob("*.py")):
+        if path in allowed:
+            continue
+        if re.search(r"^\s*(from|import) weasyprint", path.read_text(encoding="utf-8"), re.M):
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
