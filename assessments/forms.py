@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from baselines.models import LEVELS, Objective
 
@@ -64,16 +64,16 @@ class AnswerForm(forms.Form):
     prefix `a<answer id>`; the hidden version is the one loaded with the page."""
 
     justification = forms.CharField(
-        label=_lazy("Justification"),
+        label=gettext_lazy("Justification"),
         required=False,
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_lazy("Why this level or value: sources, exercises, gaps."),
+        help_text=gettext_lazy("Why this level or value: sources, exercises, gaps."),
     )
     confidence = forms.ChoiceField(
-        label=_lazy("Confidence"),
+        label=gettext_lazy("Confidence"),
         required=False,
-        choices=[("", _lazy("Not stated")), *Answer.Confidence.choices],
+        choices=[("", gettext_lazy("Not stated")), *Answer.Confidence.choices],
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -179,8 +179,8 @@ class AnswerForm(forms.Form):
 
 class EvidenceUploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("File"),
-        help_text=_lazy("PDF, image, office document or plain text."),
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("PDF, image, office document or plain text."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -196,9 +196,9 @@ class EvidenceUploadForm(forms.Form):
 
 class EvidenceCitationForm(forms.Form):
     citation = forms.CharField(
-        label=_lazy("Cited document"),
+        label=gettext_lazy("Cited document"),
         max_length=500,
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Title, reference or location of a document, e.g. 'National oil stocks report 2025, p. 4'."
         ),
     )
@@ -290,8 +290,10 @@ class PlanActionForm(forms.ModelForm):
 
 class SubmitForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_lazy("I confirm that this assessment is complete and may be sent to the NATO reviewers."),
-        error_messages={"required": _lazy("Tick the box to confirm the submission.")},
+        label=gettext_lazy(
+            "I confirm that this assessment is complete and may be sent to the NATO reviewers."
+        ),
+        error_messages={"required": gettext_lazy("Tick the box to confirm the submission.")},
     )
 
     def __init__(self, *args, **kwargs):

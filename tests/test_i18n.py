@@ -155,6 +155,25 @@ def test_the_catalogue_holds_every_translatable_string_of_the_source(tmp_path):
     assert sorted(fresh - known) == [], "new strings: run `make messages` and translate them"
 
 
+def test_translation_functions_are_imported_under_names_makemessages_knows():
+    """`gettext_lazy as _lazy` hides every string from xgettext: they stay English, and the check
+    above cannot see them. Only the function's own name, or `_`, is collected."""
+    import ast
+
+    root = Path(settings.BASE_DIR)
+    hidden = []
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if parts[0] in {".venv", "tests", "bench", "staticfiles", "private"} or "migrations" in parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                for alias in node.names:
+                    if "gettext" in alias.name and alias.asname not in (None, "_"):
+                        hidden.append(f"{path.relative_to(root)}: {alias.name} as {alias.asname}")
+    assert hidden == []
+
+
 # Pages ----------------------------------------------------------------------------------------
 
 
