@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from .models import Answer, ImplementationPlan, NationalGoal, PlanAction
 
 # Values beyond this are typing mistakes, not measurements.
 VALUE_LIMIT = 1e12
+ID = re.compile(r"[0-9]{1,18}")
 
 
 class DateInput(forms.DateInput):
@@ -119,7 +122,7 @@ class AnswerForm(forms.Form):
 
     def clean_version(self):
         raw = (self.cleaned_data.get("version") or "").strip()
-        if not raw.isdigit():
+        if not ID.fullmatch(raw):
             raise ValidationError(_("This form is out of date: reload the page and try again."))
         return int(raw)
 
@@ -250,9 +253,23 @@ class PlanForm(forms.ModelForm):
         self.helper = _helper()
 
 
+def _check_ids(field, values):
+    """Ids must look like ids before they reach the database: SQLite cannot even compare an
+    integer beyond 64 bits, and `pk__in` does not guard against it as `pk=` does."""
+    for value in values:
+        if not ID.fullmatch(str(value)):
+            raise ValidationError(
+                field.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": value}
+            )
+
+
 class GoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.objective.code} — {obj.title}"
+
+    def _check_values(self, value):
+        _check_ids(self, value)
+        return super()._check_values(value)
 
 
 class PlanActionForm(forms.ModelForm):

@@ -84,6 +84,7 @@ def test_an_objective_of_another_framework_is_refused(planner_est, est_current):
         ({"title": ""}, "This field is required."),
         ({"objective": ""}, "This field is required."),
         ({"objective": "abc"}, "Select a valid choice"),
+        ({"objective": str(10**30)}, "Select a valid choice"),
         ({"baseline": "many"}, "Enter a number."),
         ({"target": "1e400"}, "Enter a number."),
         ({"target": "1e13"}, "less than or equal to"),

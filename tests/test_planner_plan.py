@@ -92,6 +92,8 @@ def test_a_coordinator_adds_edits_and_deletes_an_action(planner_est, est_current
         ({"sector": "church"}, "Select a valid choice"),
         ({"lead_organisation": ""}, "This field is required."),
         ({"goals": ["999999"]}, "Select a valid choice"),
+        ({"goals": [str(10**30)]}, "is not a valid value"),
+        ({"goals": ["abc"]}, "is not a valid value"),
     ],
 )
 def test_bad_input_is_refused_next_to_the_field(planner_est, est_current, changes, message):

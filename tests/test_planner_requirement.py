@@ -126,6 +126,8 @@ def test_an_unknown_requirement_is_404_and_other_methods_405(planner_est, est_cu
         ("BLR-2.4", {"justification": "x" * 10001}, "at most 10000 characters"),
         ("BLR-2.4", {"version": "abc"}, "out of date"),
         ("BLR-2.4", {"version": ""}, "out of date"),
+        ("BLR-2.4", {"version": str(10**30)}, "out of date"),
+        ("BLR-2.4", {"version": "-1"}, "out of date"),
     ],
 )
 def test_bad_input_is_refused_next_to_the_field_and_nothing_changes(

@@ -66,6 +66,8 @@ def test_blockers_name_unanswered_levels_missing_values_and_missing_evidence(
 def test_a_blocked_assessment_cannot_be_submitted(planner_est, est_current):
     response = planner_est.post(submit_url(est_current), {"confirm": "on"})
     assert response.status_code == 200
+    blocking = len(selectors.blockers(est_current))
+    assert f"Not submitted: {blocking} items still block submission." in content(response)
     est_current.refresh_from_db()
     assert est_current.status == "draft" and not est_current.submissions.exists()
 

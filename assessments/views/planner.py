@@ -500,6 +500,16 @@ def assessment_submit(request, pk):
                 )
                 return redirect("assessment_overview", pk=assessment.pk)
     blockers = selectors.blockers(assessment) if assessment.is_editable else []
+    if request.method == "POST" and blockers:
+        messages.error(
+            request,
+            ngettext(
+                "Not submitted: %(count)d item still blocks submission.",
+                "Not submitted: %(count)d items still block submission.",
+                len(blockers),
+            )
+            % {"count": len(blockers)},
+        )
     return render(
         request,
         "assessments/submit.html",
