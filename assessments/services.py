@@ -154,9 +154,6 @@ def comment_resolve(*, comment: Comment, by, resolved: bool = True) -> Comment:
 # Planner: answers, evidence, copy from the previous cycle, goals, plan, submit ---------------
 
 
-# Planner: answers, evidence, copy from the previous cycle, goals, plan, submit ---------------
-
-
 class ConflictError(Exception):
     """Someone else saved the answer after it was loaded. `current` is the stored answer, so that
     the page can show their value beside the one just refused."""
