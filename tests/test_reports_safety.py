@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from assessments.models import Comment, Evidence
-from assessments.reports import national_report_pdf
+from assessments.reports import national_report_pdf, render_pdf
 from assessments.reports.fetcher import BASE_URL, DATA_URL_MAX_BYTES, FetchRefused, StaticOnlyURLFetcher
 from tests.planner_utils import answer
 from tests.reports_support import RecordingFetcher, flat, pdf_text
@@ -175,3 +175,20 @@ def test_every_pdf_goes_through_the_one_pipeline():
         if re.search(r"^\s*(from|import) weasyprint", path.read_text(encoding="utf-8"), re.M):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_a_report_embeds_no_file_even_from_static(tmp_path, settings):
+    (tmp_path / "attach.html").write_text(
+        '{% extends "reports/base.html" %}{% block content %}'
+        '<link rel="attachment" href="/static/css/print.css">'
+        '<a rel="attachment" href="/static/css/print.css">the style sheet</a><p>Body text.</p>'
+        "{% endblock %}"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    fetcher = RecordingFetcher()
+
+    pdf = render_pdf("attach.html", {}, url_fetcher=fetcher)
+
+    assert "Body text." in pdf_text(pdf)
+    assert PdfReader(io.BytesIO(pdf)).attachments == {}
+    assert fetcher.calls == []

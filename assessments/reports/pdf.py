@@ -49,5 +49,12 @@ def render_pdf(
     loaded; `url_fetcher` may be given (a `StaticOnlyURLFetcher`, e.g. one that records calls)."""
     html = render_html(template_name, context)
     fetcher = url_fetcher or StaticOnlyURLFetcher()
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[print_stylesheet()], font_config=FontConfiguration())
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        stylesheets=[print_stylesheet()], font_config=FontConfiguration()
+    )
+    # A report never embeds files: drop <link rel="attachment"> and <a rel="attachment"> before
+    # anything would be fetched for them.
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return document.write_pdf()
