@@ -5,11 +5,11 @@ comparison pages with their choices made, the second-factor pages. One seeded da
 import re
 
 from assessments.models import Assessment
-from tests.browser.support import axe, expect, log_in, log_out
+from tests.browser.support import answer_what_is_unanswered, axe, expect, log_in, log_out
 
 
-def sections(page, name):
-    page.get_by_role("navigation", name="Assessment sections").get_by_role("link", name=name).click()
+def sections(page, name, *, nav="Assessment sections"):
+    page.get_by_role("navigation", name=nav).get_by_role("link", name=name).click()
     axe(page, context=f"({name})")
 
 
@@ -110,3 +110,53 @@ def test_pages_and_error_states_off_the_journeys_pass_axe(page):
     axe(page, context="(two cycles, chosen)")
     page.goto("/account/security/")
     axe(page, context="(reviewer account security)")
+    log_out(page)
+
+    in_french(page)
+
+
+def in_french(page):
+    """The same pages in French, chosen with the language switcher: a planner answers and saves, a
+    reviewer is refused a return without reason, accepts, compares and exports."""
+    page.get_by_label("Language", exact=True).select_option(label="Français")
+    page.get_by_role("button", name="Change language").click()
+    axe(page, context="(French)")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    log_in(page, "planner-est", lang="fr")
+    page.get_by_role("link", name=re.compile(r"^Ouvrir l’évaluation ")).click()
+    axe(page)
+    expect(page.get_by_role("link", name="Soumettre l’évaluation")).to_be_visible()
+    expect(page.get_by_role("link", name="Télécharger le rapport PDF")).to_be_visible()
+    sections(page, "Exigences", nav="Sections de l’évaluation")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Continuité assurée des pouvoirs publics")
+    assert answer_what_is_unanswered(page, lang="fr") > 0
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    axe(page, context="(French, saved)")
+    expect(page.get_by_text(re.compile(r"réponses? enregistrées?\."))).to_be_visible()
+    sections(page, "Soumettre", nav="Sections de l’évaluation")
+    expect(page.get_by_role("heading", name=re.compile(r"empêchent? la soumission"))).to_be_visible()
+    log_out(page, lang="fr")
+
+    latvia = Assessment.objects.get(nation__code="LVA", status=Assessment.Status.SUBMITTED)
+    log_in(page, "reviewer", lang="fr")
+    page.get_by_role("navigation", name="Principal").get_by_role("link", name="Boîte de réception").click()
+    axe(page)
+    page.get_by_role("link", name=f"Examiner Lettonie {latvia.cycle.name}").click()
+    axe(page)
+    page.get_by_role("button", name="Renvoyer au pays").click()
+    axe(page, context="(French, return refused)")
+    reason = page.get_by_label(re.compile(r"^Motif du renvoi"))
+    assert_error_is_linked(page, reason)
+    page.get_by_role("button", name="Accepter").click()
+    axe(page, context="(French, accepted)")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Acceptée")
+    page.get_by_role("navigation", name="Principal").get_by_role("link", name="Comparer").click()
+    axe(page)
+    page.get_by_role("button", name="Comparer").click()
+    axe(page)
+    expect(page.get_by_role("table", name=re.compile(r"^Scores de chaque pays"))).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter en XLSX").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    log_out(page, lang="fr")

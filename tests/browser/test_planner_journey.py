@@ -4,30 +4,9 @@ upload evidence, add a goal and a plan action, and submit. Visible names and lab
 import re
 
 from assessments.models import Assessment, Evidence, Submission
-from tests.browser.support import axe, expect, log_in
+from tests.browser.support import answer_what_is_unanswered, axe, expect, log_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def answer_what_is_unanswered(page) -> int:
-    """On a requirement page, give every unanswered indicator a level (1) or a value, with a
-    justification; returns how many were answered."""
-    answered = 0
-    for card in page.get_by_role("region", name=re.compile(r"^BLR-\d+\.\d+ ")).all():
-        levels = card.get_by_role("group", name="Maturity level")
-        if levels.count():
-            if card.get_by_role("radio", checked=True).count():
-                continue
-            card.get_by_role("radio", name=re.compile(r"^Level 1 —")).check()
-        else:
-            value = card.get_by_role("spinbutton", name=re.compile(r"^Value \("))
-            if value.input_value():
-                continue
-            value.fill("42")
-        card.get_by_label("Justification").fill("Agreed by the national resilience board (browser journey).")
-        card.get_by_label("Confidence").select_option(label="Medium")
-        answered += 1
-    return answered
 
 
 def test_planner_answers_everything_adds_a_goal_and_an_action_and_submits(page):
