@@ -215,7 +215,7 @@ def goal_base(w):
 
 def goal_poisons(w):
     return [
-        *choice_poisons("objective", "987654321", "-1", "1 OR 1=1"),
+        *choice_poisons("objective", "987654321", "-1", "1 OR 1=1", "9223372036854775808", "9" * 40),
         *text_poisons("title", 300),
         *number_poisons("baseline", "-1e16", "1e16"),
         *number_poisons("target"),
@@ -250,6 +250,8 @@ def action_poisons(w):
         ("goals", [str(w["nor_goal"].pk)]),  # another nation's goal
         ("goals", ["987654321"]),
         ("goals", ["abc"]),
+        ("goals", ["9223372036854775808"]),  # past any database integer
+        ("goals", [str(w["goal"].pk), "9" * 40]),
     ]
 
 
@@ -326,6 +328,7 @@ SPECS = {
             ("answer", "987654321"),
             ("answer", "-5"),
             ("answer", "abc"),
+            ("answer", "9223372036854775808"),
         ],
     ),
     "reply": lambda w: Spec(
