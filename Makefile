@@ -69,6 +69,11 @@ messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l fr --no-obsolete $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
+# Pictures of the main pages for the README (docs/screenshots/), from a freshly seeded scratch database;
+# needs Debian's chromium and poppler-utils (pdftoppm).
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

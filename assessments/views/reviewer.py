@@ -308,6 +308,7 @@ def compare_collective(request):
     context = _compare(request)
     cycle = context["cycle"]
     level = context["data"].get("level") or 3
+    _show(context["form"], "level", level)  # the level used, also when the link carried only a cycle
     rows = chart = None
     if cycle:
         rows = comparisons.collective_view(comparisons.matrix(cycle), at_level=level)
