@@ -29,6 +29,13 @@ def assert_error_is_linked(page, field):
 def test_pages_and_error_states_off_the_journeys_pass_axe(page):
     page.goto("/")
     axe(page, context="(home, anonymous)")
+    # The keyboard: the first Tab reaches the skip link, which shows itself with a visible focus ring.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    outline = skip.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
+    assert not outline.startswith("none") and not outline.endswith(" 0px"), outline
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("Username").fill("planner-est")
     page.get_by_label("Password").fill("wrong password")
