@@ -4,10 +4,18 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from assessments import charts
 
 LABELS = [f"BLR-{n} Requirement {n}" for n in range(1, 8)]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read English text; another test's French request must not leak into them."""
+    with translation.override("en"):
+        yield
 
 
 def radar():

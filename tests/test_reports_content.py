@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from assessments import services
@@ -20,6 +20,14 @@ from tests.planner_utils import answer, answer_everything
 from tests.reports_support import pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read English text; another test's French request must not leak into them."""
+    with translation.override("en"):
+        yield
+
 
 SEVEN_TITLES = [
     "Assured continuity of government and critical government services",
@@ -36,7 +44,7 @@ SEVEN_TITLES = [
 def draft_report(django_db_setup, django_db_blocker):
     """Estonia's draft report with an open and a resolved query and an overdue action, rendered
     once for the module; the changes are rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), translation.override("en"):
         est_current = Assessment.objects.get(nation__code="EST", status=Assessment.Status.DRAFT)
         reviewer = get_user_model().objects.get(username="reviewer")
         first = answer(est_current, "BLR-2.1")

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Comment, Evidence, ImplementationPlan, NationalGoal, PlanAction
@@ -11,6 +12,14 @@ from assessments.reports.pdf import render_html
 from tests.reports_support import pdf_pages
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read English text; another test's French request must not leak into them."""
+    with translation.override("en"):
+        yield
+
 
 # 1 the assessment with nation, cycle, framework; 3 its scorecard (requirements, indicators,
 # answers); 1 answers with indicators, requirements and authors; 1 level descriptors; 1 evidence;

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -21,6 +22,13 @@ from tests.planner_utils import answer
 from tests.reports_support import RecordingFetcher, flat, pdf_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read English text; another test's French request must not leak into them."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
