@@ -147,9 +147,9 @@ class Command(BaseCommand):
                 name=name,
                 framework=framework,
                 opens_on=earliest.opens_on.replace(year=year),
-                due_on=earliest.due_on.replace(year=year)
-                if earliest.due_on.year > year
-                else earliest.opens_on.replace(year=year) + datetime.timedelta(days=160),
+                # One year earlier, like the opening date: a due date in the next calendar year (a
+                # cycle opened in late summer) must stay after the opening.
+                due_on=earliest.due_on.replace(year=earliest.due_on.year - 1),
                 closes_on=earliest.opens_on.replace(year=year) + datetime.timedelta(days=200),
             )
         closed = list(Cycle.objects.filter(closes_on__lt=today).order_by("opens_on"))
