@@ -8,6 +8,7 @@ them after the others, and they must seed what they need themselves (`seeded` fi
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from assessments.models import Assessment
 
@@ -18,6 +19,14 @@ PERSONAS = ["admin", "reviewer", "planner-est", "contrib-est", "planner-nor"]
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """The test client runs requests in this thread: a French request (LocaleMiddleware) must not leave
+    French active for the tests that follow."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
