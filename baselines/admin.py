@@ -78,7 +78,7 @@ class RequirementInline(FrozenWhenPublished, LabelledTabularInline):
 class DependencyInline(FrozenWhenPublished, DraftFrameworkChoices, LabelledTabularInline):
     model = Dependency
     fk_name = "framework"
-    fields = ("requirement", "depends_on", "strength", "reason")
+    fields = ("requirement", "depends_on", "strength", "reason", "reason_fr")
     extra = 0
 
 
