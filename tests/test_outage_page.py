@@ -3,6 +3,7 @@
 import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
+from django.utils import translation
 
 from accounts.outage import database_unavailable
 
@@ -11,7 +12,7 @@ from .conftest import client_for
 
 def test_the_outage_page_needs_no_database(django_assert_num_queries, db):
     request = RequestFactory().get("/dashboard/")
-    with django_assert_num_queries(0):
+    with translation.override("en"), django_assert_num_queries(0):
         response = database_unavailable(request)
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "Temporarily unavailable" in response.content.decode()

@@ -330,3 +330,11 @@ def test_the_forwarded_address_is_believed_only_behind_our_own_proxies():
         assert client_ip(request) == "192.0.2.44"
     with override_settings(TRUSTED_PROXY_COUNT=2):
         assert client_ip(request) == "6.6.6.6"
+
+
+@pytest.mark.parametrize("url", ["/login/", "/admin/login/"])
+def test_an_overlong_username_is_refused_with_a_message_not_a_server_error(url):
+    response = Client().post(url, {"username": "A" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert "A username has at most 150 characters." in response.content.decode()
+    assert not AccessAttempt.objects.filter(username__startswith="AAAA").exists()
