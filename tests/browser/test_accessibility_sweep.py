@@ -72,6 +72,9 @@ def test_pages_and_error_states_off_the_journeys_pass_axe(page):
     axe(page, context="(answer history)")
     page.goto("/account/security/")
     axe(page, context="(account security)")
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    axe(page, context="(second factor enrolment)")
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     log_out(page)
     axe(page, context="(logged out)")
 
