@@ -29,6 +29,7 @@ class LabelledTabularInline(admin.TabularInline):
                     row = gettext("New row %(number)s") % {"number": index + 1}
                 for field in form.fields.values():
                     if not field.widget.is_hidden:
-                        field.widget.attrs.setdefault("aria-label", f"{row}: {field.label}")
+                        label = gettext("%(row)s: %(field)s") % {"row": row, "field": field.label}
+                        field.widget.attrs.setdefault("aria-label", label)
 
         return LabelledFormSet
