@@ -3,7 +3,8 @@
 #
 # Starts its own gunicorn (2 workers, production settings) on 127.0.0.1 against a PostgreSQL database
 # of its own (rb_load on the local cluster: dropped, created, migrated, seeded), runs the locust scenario
-# of bench/locustfile.py headless (USERS users, RATE spawned per second, for DURATION), prints requests
+# of bench/locustfile.py headless (USERS users, RATE spawned per second, for DURATION; figures from the
+# moment all users are running, --reset-stats), prints requests
 # per second, p50/p95/p99 and errors per page and overall, then stops everything and drops the database.
 # Goal: 50 users, zero errors, p95 under 300 ms for every page except PDF downloads.
 #
@@ -52,6 +53,8 @@ $BIN/python bench/sessions.py 60 >"$WORK/sessions.json"
 export BENCH_SESSIONS="$WORK/sessions.json"
 
 echo "== gunicorn, 2 workers, on 127.0.0.1:$PORT"
+# Sync workers: tried with --threads 4, the short pages got faster and the review pages slower (the GIL),
+# p95 overall worse; and gthread's keep-alive once closed a connection under a client reusing it.
 $BIN/gunicorn resilience.wsgi --workers 2 --preload --bind "127.0.0.1:$PORT" --timeout 120 \
   --error-logfile "$WORK/gunicorn.log" 2>>"$WORK/gunicorn.log" &
 server=$!
@@ -63,6 +66,6 @@ curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null
 
 echo "== locust: $USERS users, $RATE/s, $DURATION"
 $BIN/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RATE" -t "$DURATION" \
-  --host "http://127.0.0.1:$PORT" --csv "$WORK/load" --only-summary --loglevel WARNING >"$WORK/locust.log" 2>&1 || true
+  --host "http://127.0.0.1:$PORT" --csv "$WORK/load" --only-summary --reset-stats --loglevel WARNING >"$WORK/locust.log" 2>&1 || true
 
 $BIN/python bench/load_summary.py "$WORK/load_stats.csv" "$WORK/load_failures.csv"
