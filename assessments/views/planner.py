@@ -7,6 +7,7 @@ may see but not change), forms validate, `services` write, `selectors` read."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -537,19 +538,40 @@ def goal_list(request, pk):
     )
 
 
-def _goal_form_page(request, access, form, goal=None):
-    title = _("Edit goal") if goal else _("New goal")
-    goals_url = reverse("goal_list", args=[access.assessment.pk])
+def _save_form(request, form, save, message) -> bool:
+    """For a valid POST, call the service `save(**cleaned_data)`; its ValidationError lands on the form.
+    True when saved (with a success message)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, message)
+    return True
+
+
+def _form_page(request, access, form, *, title, section, section_url_name):
+    """A goal, plan or action form under its section (goals, plan); Cancel goes back to the section."""
+    section_url = reverse(section_url_name, args=[access.assessment.pk])
     return render(
         request,
-        "assessments/goal_form.html",
+        "assessments/object_form.html",
         _context(
             access,
             form=form,
-            goal=goal,
             title=title,
-            crumbs=_crumbs(access.assessment, (_("National goals"), goals_url), (title, None)),
+            cancel_url=section_url,
+            crumbs=_crumbs(access.assessment, (section, section_url), (title, None)),
         ),
+    )
+
+
+def _goal_form_page(request, access, form, editing=False):
+    title = _("Edit goal") if editing else _("New goal")
+    return _form_page(
+        request, access, form, title=title, section=_("National goals"), section_url_name="goal_list"
     )
 
 
@@ -559,14 +581,9 @@ def goal_create(request, pk):
     access = permissions.assessment_for_user(request, pk)
     access.require_manage()
     form = GoalForm(_posted(request), assessment=access.assessment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_create(assessment=access.assessment, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Goal added."))
-            return redirect("goal_list", pk=access.assessment.pk)
+    save = partial(services.goal_create, assessment=access.assessment, by=request.user)
+    if _save_form(request, form, save, _("Goal added.")):
+        return redirect("goal_list", pk=access.assessment.pk)
     return _goal_form_page(request, access, form)
 
 
@@ -576,15 +593,10 @@ def goal_update(request, pk, goal_pk):
     goal, access = permissions.goal_for_user(request, pk, goal_pk)
     access.require_manage()
     form = GoalForm(_posted(request), instance=goal, assessment=access.assessment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(goal=goal, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Goal saved."))
-            return redirect("goal_list", pk=access.assessment.pk)
-    return _goal_form_page(request, access, form, goal=goal)
+    save = partial(services.goal_update, goal=goal, by=request.user)
+    if _save_form(request, form, save, _("Goal saved.")):
+        return redirect("goal_list", pk=access.assessment.pk)
+    return _goal_form_page(request, access, form, editing=True)
 
 
 @login_required
@@ -657,43 +669,19 @@ def plan_edit(request, pk):
     access.require_manage()
     plan = _plan_of(access.assessment)
     form = PlanForm(_posted(request), instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_save(assessment=access.assessment, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("plan_detail", pk=access.assessment.pk)
-    return render(
-        request,
-        "assessments/plan_form.html",
-        _context(
-            access,
-            form=form,
-            plan=plan,
-            crumbs=_crumbs(
-                access.assessment,
-                (_("Implementation plan"), reverse("plan_detail", args=[access.assessment.pk])),
-                (_("Edit plan"), None),
-            ),
-        ),
+    save = partial(services.plan_save, assessment=access.assessment, by=request.user)
+    if _save_form(request, form, save, _("Plan saved.")):
+        return redirect("plan_detail", pk=access.assessment.pk)
+    title = _("Edit plan") if plan else _("Start the plan")
+    return _form_page(
+        request, access, form, title=title, section=_("Implementation plan"), section_url_name="plan_detail"
     )
 
 
-def _action_form_page(request, access, form, action=None):
-    title = _("Edit action") if action else _("New action")
-    plan_url = reverse("plan_detail", args=[access.assessment.pk])
-    return render(
-        request,
-        "assessments/action_form.html",
-        _context(
-            access,
-            form=form,
-            action=action,
-            title=title,
-            crumbs=_crumbs(access.assessment, (_("Implementation plan"), plan_url), (title, None)),
-        ),
+def _action_form_page(request, access, form, editing=False):
+    title = _("Edit action") if editing else _("New action")
+    return _form_page(
+        request, access, form, title=title, section=_("Implementation plan"), section_url_name="plan_detail"
     )
 
 
@@ -707,14 +695,9 @@ def action_create(request, pk):
         messages.info(request, _("Give the implementation plan a title first."))
         return redirect("plan_edit", pk=access.assessment.pk)
     form = PlanActionForm(_posted(request), assessment=access.assessment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_action_create(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Action added."))
-            return redirect("plan_detail", pk=access.assessment.pk)
+    save = partial(services.plan_action_create, plan=plan, by=request.user)
+    if _save_form(request, form, save, _("Action added.")):
+        return redirect("plan_detail", pk=access.assessment.pk)
     return _action_form_page(request, access, form)
 
 
@@ -724,15 +707,10 @@ def action_update(request, pk, action_pk):
     action, access = permissions.action_for_user(request, pk, action_pk)
     access.require_manage()
     form = PlanActionForm(_posted(request), instance=action, assessment=access.assessment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_action_update(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Action saved."))
-            return redirect("plan_detail", pk=access.assessment.pk)
-    return _action_form_page(request, access, form, action=action)
+    save = partial(services.plan_action_update, action=action, by=request.user)
+    if _save_form(request, form, save, _("Action saved.")):
+        return redirect("plan_detail", pk=access.assessment.pk)
+    return _action_form_page(request, access, form, editing=True)
 
 
 @login_required
