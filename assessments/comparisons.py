@@ -100,12 +100,14 @@ class InboxRow:
         return self.answered / self.total if self.total else 0.0
 
 
-def inbox_rows(assessments) -> list[InboxRow]:
+def inbox_rows(assessments, cards=None) -> list[InboxRow]:
     """Scores and completeness of one page of the inbox: `selectors.scorecards` for submitted and
     accepted assessments, the last submission's snapshot for returned ones (the nation may be
-    editing them). Four queries whatever the page holds."""
+    editing them). Four queries whatever the page holds (one with `cards` given, from
+    `selectors.scorecards` of the page's assessments that are not returned)."""
     assessments = list(assessments)
-    cards = selectors.scorecards([a for a in assessments if a.status != Assessment.Status.RETURNED])
+    if cards is None:
+        cards = selectors.scorecards([a for a in assessments if a.status != Assessment.Status.RETURNED])
     snapshots = {}
     returned = [a.pk for a in assessments if a.status == Assessment.Status.RETURNED]
     for submission in Submission.objects.filter(assessment__in=returned).order_by("assessment", "number"):

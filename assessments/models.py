@@ -238,6 +238,13 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.assessment} #{self.number}"
 
+    def has_report(self, *, latest: bool) -> bool:
+        """Whether this submission's report can be given: the PDF archived at submission, or, for
+        submissions made before reports were archived (the seeded history), the report rendered
+        from the assessment, but only for the latest one while the assessment is still locked:
+        then it cannot have changed since."""
+        return bool(self.pdf) or (latest and not self.assessment.is_editable)
+
     def save(self, *args, **kwargs):
         if self.pk and Submission.objects.filter(pk=self.pk).exists():
             raise ValidationError(_("A submission is an archive record and cannot be changed."))

@@ -119,7 +119,9 @@ def access_to(user, assessment: Assessment) -> AssessmentAccess:
             else:
                 editable = frozenset(member.requirement_numbers or [])
         return AssessmentAccess(assessment, member.role, editable)
-    if is_reviewer(user) and assessment.status != Assessment.Status.DRAFT:
+    # A returned assessment is the nation's to edit again: its live pages and report would show
+    # changes it has not sent. Reviewers read it on the review page, from the returned submission.
+    if is_reviewer(user) and not assessment.is_editable:
         return AssessmentAccess(assessment, Role.REVIEWER)
     raise Http404
 

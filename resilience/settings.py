@@ -116,6 +116,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (memory-hard, the first choice of Django and OWASP; also half the CPU of PBKDF2 at
+# Django's parameters). PBKDF2 stays to check older hashes, which are upgraded at their next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 # django-axes first: it refuses a locked-out username/address pair before the password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -172,6 +179,20 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
+}
+# Laid-out PDF reports, kept by content (assessments/reports/pdf.py) so that an unchanged report is not
+# laid out again. Private like the evidence; may be emptied at any time. REPORT_CACHE_DIR="" turns it off.
+REPORT_CACHE_DIR = env_str("REPORT_CACHE_DIR", str(PRIVATE_MEDIA_ROOT / "report-cache"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": REPORT_CACHE_DIR,
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+    if REPORT_CACHE_DIR
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

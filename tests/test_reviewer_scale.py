@@ -68,10 +68,10 @@ PAGES = [
     (
         "inbox",
         lambda est: reverse("review_inbox"),
-        # cycles, nations (filters); count, page; scorecards: requirements, indicators, answers;
-        # the returned rows' last submission; early warnings (9): cycles, previous assessments,
-        # their scorecards (3), dependencies, goals off track, overdue actions, missing evidence
-        17,
+        # cycles, nations (filters); count, page; the returned rows' last submission; early
+        # warnings (9): cycles, previous assessments, scorecards of both (3, which the rows reuse),
+        # dependencies, goals off track, overdue actions, missing evidence
+        14,
     ),
     (
         "inbox filtered and sorted",
@@ -79,21 +79,21 @@ PAGES = [
             reverse("review_inbox")
             + f"?cycle={previous_cycle().pk}&status=accepted&nation=EST&sort=nation&dir=asc"
         ),
-        # cycles, nations; count, page; scorecards (3); no returned row on this page; early
-        # warnings (9, as above)
-        16,
+        # cycles, nations; count, page; no returned row on this page; early warnings (9, as above)
+        13,
     ),
     (
         "review",
         lambda est: reverse("review_assessment", args=[est.pk]),
-        # assessment; indicators, descriptors; answers, evidence; comments; decision history
-        7,
+        # assessment; indicators, descriptors; answers, evidence; comments; decision history;
+        # the submissions with their archived reports
+        8,
     ),
     (
         "review of a returned assessment",
         lambda est: reverse("review_assessment", args=[assessment_of("LVA").pk]),
         # as above, plus the last submission's snapshot
-        8,
+        9,
     ),
     (
         "heatmap",

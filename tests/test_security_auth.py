@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory, override_settings
@@ -105,6 +106,20 @@ def test_a_successful_login_clears_the_failure_count():
     other = Client()
     for _ in range(4):
         assert log_in(other, "planner-est", "wrong").status_code == 200
+
+
+def test_passwords_are_stored_with_argon2id_and_older_hashes_upgrade_at_login():
+    from resilience import settings as production
+
+    user = get_user_model().objects.get(username="planner-est")
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        user.password = make_password("demo", hasher="pbkdf2_sha256")
+        user.save(update_fields=["password"])
+        assert log_in(Client(), "planner-est").status_code == 302
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$argon2id$")
+        assert log_in(Client(), "planner-est").status_code == 302
+        assert log_in(Client(), "planner-est", "not the password").status_code == 200
 
 
 # Second factor ------------------------------------------------------------------------------

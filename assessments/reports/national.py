@@ -224,7 +224,10 @@ def national_report_context(assessment: Assessment) -> dict:
         "cycle": assessment.cycle,
         "framework": assessment.cycle.framework,
         "draft": assessment.status not in FINAL_STATUSES,
+        # The day only: a report is the same document all day until its content changes (and so
+        # is laid out once, see reports/pdf.py); the time of the last change says how fresh it is.
         "generated_at": timezone.now(),
+        "last_change": max((a.updated_at for a in answers if a.updated_at), default=None),
         "scorecard": card,
         "sections": sections,
         "previous_cycle": previous_cycle,

@@ -113,7 +113,7 @@ def assessment_overview(request, pk):
             overall_trend=scoring.trend(card.overall, cards[previous.pk].overall) if previous else None,
             blocker_count=sum(len(b) for b in blocked.values()),
             can_copy=access.can_manage and previous is not None and card.answered < card.total,
-            submission=assessment.submissions.select_related("submitted_by").first(),
+            submissions=selectors.submissions_of(assessment),
             report_url=_report_url(assessment),
             crumbs=_crumbs(assessment),
         ),
@@ -152,7 +152,7 @@ def answers_copy_previous(request, pk):
 
 def _requirement_answers(assessment: Assessment, requirement: Requirement) -> list[Answer]:
     """The requirement's answers with everything the page shows: rubric, evidence, open queries."""
-    return list(
+    answers = list(
         Answer.objects.filter(assessment=assessment, indicator__requirement=requirement)
         .select_related("indicator", "updated_by")
         .prefetch_related(
@@ -167,6 +167,9 @@ def _requirement_answers(assessment: Assessment, requirement: Requirement) -> li
             ),
         )
     )
+    for answer in answers:
+        answer.assessment = assessment  # loaded already; saving an answer reads it (services.answer_save)
+    return answers
 
 
 def _previous_answers(assessment: Assessment, answers: list[Answer]) -> dict[str, Answer]:

@@ -34,11 +34,8 @@ def assessment_report_pdf(request, pk):
 @login_required
 @require_GET
 def submission_pdf(request, pk):
-    """The report archived when the assessment was submitted, byte for byte.
-
-    Submissions made before reports were archived (the seeded history) have only their snapshot:
-    for the latest submission of an assessment still locked since then, the report is rendered on
-    demand from the assessment, which cannot have changed. Otherwise there is no report to give."""
+    """The report archived when the assessment was submitted, byte for byte (see
+    `Submission.has_report` for the seeded history, which has none archived)."""
     submission, access = permissions.submission_for_user(request, pk)
     assessment = submission.assessment
     filename = report_filename(assessment, f"-submission-{submission.number}")
@@ -46,6 +43,6 @@ def submission_pdf(request, pk):
         with submission.pdf.open("rb") as stored:
             return pdf_response(stored.read(), filename)
     latest = assessment.submissions.order_by("-number").values_list("pk", flat=True).first()
-    if assessment.is_editable or latest != submission.pk:
+    if not submission.has_report(latest=latest == submission.pk):
         raise Http404
     return pdf_response(national_report_pdf(assessment), filename)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
-from .. import charts, comparisons, exports, permissions, services, tasks
+from .. import charts, comparisons, exports, permissions, selectors, services, tasks
 from ..models import Answer, Assessment, Cycle, Nation
 from ..reports.alliance import spread_chart
 from ..review_forms import CommentForm, CompareForm, InboxFilterForm, ReturnForm
@@ -98,18 +98,21 @@ def inbox(request):
         {
             "form": form,
             "page": page,
-            "rows": _with_warnings(comparisons.inbox_rows(page.object_list)),
+            "rows": _rows_with_warnings(list(page.object_list)),
             "headers": headers,
             "page_query": _query(params, page=None).lstrip("?"),
         },
     )
 
 
-def _with_warnings(rows):
-    """Early warnings on the page's rows (a fixed number of queries). A returned assessment is being
-    edited by its nation: the inbox shows its last submission, so no live warnings for it."""
-    live = [row.assessment for row in rows if row.assessment.status != Assessment.Status.RETURNED]
-    found = early_warnings(live, for_reviewer=True)
+def _rows_with_warnings(assessments):
+    """The page's rows with their early warnings (a fixed number of queries). A returned assessment is
+    being edited by its nation: the inbox shows its last submission, so no live warnings for it. The
+    rows reuse the scorecards the warnings computed."""
+    live = [a for a in assessments if a.status != Assessment.Status.RETURNED]
+    cards = {}
+    found = early_warnings(live, for_reviewer=True, scored=cards)
+    rows = comparisons.inbox_rows(assessments, cards=cards)
     for row in rows:
         row.warnings = found.get(row.assessment.pk, [])
     return rows
@@ -131,6 +134,7 @@ def render_review(
             "assessment": assessment,
             "review": review,
             "decisions": comparisons.decisions_of(assessment),
+            "submissions": selectors.submissions_of(assessment),
             "can_decide": assessment.status == assessment.Status.SUBMITTED,
             "return_form": return_form or ReturnForm(),
             "comment_form": comment_form,
