@@ -119,11 +119,16 @@ def access_to(user, assessment: Assessment) -> AssessmentAccess:
             else:
                 editable = frozenset(member.requirement_numbers or [])
         return AssessmentAccess(assessment, member.role, editable)
-    # A returned assessment is the nation's to edit again: its live pages and report would show
-    # changes it has not sent. Reviewers read it on the review page, from the returned submission.
-    if is_reviewer(user) and not assessment.is_editable:
+    if is_reviewer(user) and reviewers_see_live(assessment):
         return AssessmentAccess(assessment, Role.REVIEWER)
     raise Http404
+
+
+def reviewers_see_live(assessment: Assessment) -> bool:
+    """Whether reviewers may open the assessment as it stands (pages, files, live report). Not a
+    draft, and not a returned one either: that is the nation's to edit again, and would show changes
+    it has not sent; reviewers read it on the review page, from the returned submission."""
+    return not assessment.is_editable
 
 
 def assessment_for_user(request, pk) -> AssessmentAccess:

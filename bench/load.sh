@@ -58,7 +58,7 @@ export BENCH_SESSIONS="$WORK/sessions.json"
 echo "== gunicorn, 2 workers, on 127.0.0.1:$PORT"
 # Sync workers: tried with --threads 4, the short pages got faster and the review pages slower (the GIL),
 # p95 overall worse; and gthread's keep-alive once closed a connection under a client reusing it.
-$BIN/gunicorn resilience.wsgi --workers 2 ${GUNICORN_EXTRA:-} --preload --bind "127.0.0.1:$PORT" --timeout 120 \
+$BIN/gunicorn resilience.wsgi --workers 2 --preload --bind "127.0.0.1:$PORT" --timeout 120 \
   --error-logfile "$WORK/gunicorn.log" 2>>"$WORK/gunicorn.log" &
 server=$!
 for _ in $(seq 60); do

@@ -136,6 +136,7 @@ def render_review(
             "decisions": comparisons.decisions_of(assessment),
             "submissions": selectors.submissions_of(assessment),
             "can_decide": assessment.status == assessment.Status.SUBMITTED,
+            "live": permissions.reviewers_see_live(assessment),
             "return_form": return_form or ReturnForm(),
             "comment_form": comment_form,
             "comment_answer": comment_answer,

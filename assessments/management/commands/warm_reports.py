@@ -21,11 +21,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         start = time.perf_counter()
-        assessments = Assessment.objects.filter(status=Assessment.Status.SUBMITTED).select_related(
-            "nation", "cycle"
+        assessments = list(
+            Assessment.objects.filter(status=Assessment.Status.SUBMITTED).select_related("nation", "cycle")
         )
-        count = 0
         for assessment in assessments:
             national_report_pdf(assessment)
-            count += 1
-        self.stdout.write(f"{count} reports ready in the report cache ({time.perf_counter() - start:.1f} s).")
+        self.stdout.write(
+            f"{len(assessments)} reports ready in the report cache ({time.perf_counter() - start:.1f} s)."
+        )
