@@ -118,7 +118,27 @@ class AnswerForm(forms.Form):
                 },
             )
         self.order_fields(["level", "value", "justification", "confidence", "version"])
-        self.helper = _helper()
+
+    # What templates/assessments/partials/answer_fields.html writes out instead of crispy's field templates.
+    value_min, value_max = -VALUE_LIMIT, VALUE_LIMIT
+
+    def _options(self, name: str) -> list[tuple[str, str, bool]]:
+        field = self[name]
+        current = "" if field.value() is None else str(field.value())
+        return [(str(value), label, str(value) == current) for value, label in field.field.choices]
+
+    @property
+    def level_options(self) -> list[tuple[str, str, bool]]:
+        return self._options("level")
+
+    @property
+    def confidence_options(self) -> list[tuple[str, str, bool]]:
+        return self._options("confidence")
+
+    @property
+    def value_text(self) -> str:
+        field = self["value"]
+        return field.field.widget.format_value(field.value()) or ""
 
     def clean_version(self):
         raw = (self.cleaned_data.get("version") or "").strip()
