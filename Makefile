@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-load bench-report bench-reviewer serve worker clean messages screenshots
+.PHONY: run test lint format bench bench-load bench-pages bench-report bench-reviewer serve worker clean messages screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ serve: $(STAMP)
 bench-load: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[dev,load]"
 	bash bench/load.sh
+
+# Each page of the load scenario alone: CPU time and queries, beside a yardstick of the machine's speed.
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages_bench.py
 
 # National PDF report: median time, pages and peak memory on a scratch SQLite database.
 bench-report: $(STAMP)

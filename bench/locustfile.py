@@ -9,9 +9,9 @@ import json
 import os
 import random
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
+from html_forms import fields_of
 from locust import HttpUser, between, task
 
 PASSWORD = "demo"  # the documented demo password of the seeded users
@@ -19,48 +19,6 @@ PASSWORD = "demo"  # the documented demo password of the seeded users
 SESSIONS = (
     json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text()) if os.environ.get("BENCH_SESSIONS") else {}
 )
-
-
-class FormFields(HTMLParser):
-    """The fields of the page's answer form, as a browser would post them."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields, self._select, self._textarea = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("radio", "checkbox"):
-                if "checked" in a:
-                    self.fields[name] = a.get("value", "on")
-            else:
-                self.fields[name] = a.get("value", "")
-        elif tag == "select" and name:
-            self._select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields[self._select] = a.get("value", "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
-
-
-def fields_of(html):
-    parser = FormFields()
-    parser.feed(html)
-    return parser.fields
 
 
 class Visitor(HttpUser):

@@ -1,6 +1,8 @@
 """The requirement page: every indicator of a requirement in one form, rubric descriptors as the
 choices, Save / Save and next, who may edit what, bad input, locking and query counts."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -143,6 +145,74 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_changes(
     assert "Nothing was saved" in page
     assert dict(Answer.objects.filter(assessment=est_current).values_list("pk", "version")) == versions
     assert answer(est_current, "BLR-2.2").value != 12
+
+
+class _Fields(HTMLParser):
+    """Each form control of a page with its attributes, the `for` of every label, and the text of every
+    element that has an id (for error messages)."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self.labelled, self.text, self._open = [], set(), {}, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("input", "textarea", "select", "fieldset"):
+            self.controls.append((tag, attrs))
+        if tag == "label" and attrs.get("for"):
+            self.labelled.add(attrs["for"])
+        if attrs.get("id"):
+            self.text[attrs["id"]] = ""
+            self._open.append((tag, attrs["id"]))
+        else:
+            self._open.append((tag, None))
+
+    def handle_endtag(self, tag):
+        while self._open:
+            opened, _id = self._open.pop()
+            if opened == tag:
+                break
+
+    def handle_data(self, data):
+        for _tag, element_id in self._open:
+            if element_id:
+                self.text[element_id] += data
+
+
+def _fields(response) -> _Fields:
+    parser = _Fields()
+    parser.feed(content(response))
+    return parser
+
+
+def test_every_answer_field_is_labelled_and_its_error_is_linked_to_it(planner_est, est_current):
+    page = _fields(planner_est.get(url(est_current, 2)))
+    answers = [f for t, f in page.controls if f.get("name", "").startswith("a") and f.get("type") != "hidden"]
+    assert answers and all(f["id"] in page.labelled for f in answers)
+
+    maturity, quantitative = answer(est_current, "BLR-2.4"), answer(est_current, "BLR-2.1")
+    data = form_data(
+        est_current,
+        2,
+        {"BLR-2.4": {"level": "9", "justification": "Kept after the error."}, "BLR-2.1": {"value": "lots"}},
+    )
+    page = _fields(planner_est.post(url(est_current, 2), data))
+    controls = {f.get("id"): (t, f) for t, f in page.controls}
+    value_id, level_id = f"id_a{quantitative.pk}-value", f"id_a{maturity.pk}-level"
+    _tag, value = controls[value_id]
+    assert value["aria-invalid"] == "true" and value["value"] == "lots"
+    assert f"{value_id}_error" in value["aria-describedby"].split()
+    assert "Enter a number" in page.text[f"{value_id}_error"]
+    group = next(
+        f for t, f in page.controls if t == "fieldset" and f.get("aria-describedby") == f"{level_id}_error"
+    )
+    assert "Select a valid choice" in page.text[group["aria-describedby"]]
+    assert all(f["aria-invalid"] == "true" for f in answers_named(page, f"a{maturity.pk}-level"))
+    assert page.text[f"id_a{maturity.pk}-justification"].strip() == "Kept after the error."
+
+
+def answers_named(page: _Fields, name: str) -> list[dict]:
+    return [f for _t, f in page.controls if f.get("name") == name]
 
 
 @pytest.mark.parametrize("status", ["submitted", "accepted"])
