@@ -1,4 +1,5 @@
-"""Second-factor pages (enrol, verify, recovery codes) and the lock-out page of django-axes."""
+"""Second-factor pages (enrol, verify, recovery codes), the lock-out page of django-axes and the page of a
+form refused by the CSRF check."""
 
 import logging
 from base64 import b32encode
@@ -117,3 +118,10 @@ def locked_out(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form posted without this application's token (a stale page, or another site
+    posting on the user's behalf). Nothing was done; the security log records it as denied access."""
+    log_event(request, "access.csrf_failed", level=logging.WARNING, status=403, reason=reason)
+    return render(request, "403_csrf.html", status=403)

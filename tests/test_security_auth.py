@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import otp
 from accounts.security_log import client_ip
 from accounts.sessions import LOGIN_AT, SEEN_AT
-from assessments.models import Cycle, Membership
+from assessments.models import Answer, Cycle, Membership
 
 from .conftest import client_for
 
@@ -336,6 +336,30 @@ def test_denied_access_is_logged_with_who_what_and_where(caplog):
     # One JSON object per line, for whoever collects the log.
     line = next(r.getMessage() for r in caplog.records if "access.denied" in r.getMessage())
     assert json.loads(line)["event"] == "access.denied"
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused_logged_and_changes_nothing(caplog, est_current):
+    caplog.set_level(logging.INFO, logger="security")
+    target = Answer.objects.filter(assessment=est_current, indicator__code="BLR-2.4").get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(get_user_model().objects.get(username="planner-est"))
+    url = f"/assessments/{est_current.pk}/requirements/2/"
+    data = {f"a{target.pk}-level": "1", f"a{target.pk}-version": str(target.version), "save": "stay"}
+    response = client.post(url, data, REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This form could not be accepted" in page and "Nothing was saved" in page
+    assert Answer.objects.get(pk=target.pk).version == target.version
+    refused = events(caplog, "access.csrf_failed")[0]
+    assert (refused["user"], refused["ip"], refused["path"], refused["status"]) == (
+        "planner-est",
+        "198.51.100.9",
+        url,
+        403,
+    )
+    # The same form with the page's token goes through.
+    token = client.get(url).cookies["csrftoken"].value
+    assert client.post(url, {**data, "csrfmiddlewaretoken": token}).status_code in (200, 302)
 
 
 def test_the_forwarded_address_is_believed_only_behind_our_own_proxies():
