@@ -15,20 +15,16 @@ OTP_EXEMPT_PREFIXES = ("/account/otp/", "/logout/", "/static/", "/healthz", "/i1
 
 
 class OTPRequiredMiddleware:
-    """After the password, reviewers and administrators go to the second factor before anything else
-    (the Django admin included): enrolment first if they have no authenticator yet."""
+    """After the password, reviewers and administrators, and everyone who set up an authenticator, go to
+    the second factor before anything else (the Django admin included): reviewers and administrators
+    without an authenticator yet go to enrolment first."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(OTP_EXEMPT_PREFIXES)
-            and otp.otp_required_for(user)
-            and not user.is_verified()
-        ):
+        if not request.path.startswith(OTP_EXEMPT_PREFIXES) and otp.must_verify(request):
             target = "otp-verify" if otp.has_totp(user) else "otp-enrol"
             return redirect(
                 f"{reverse(target)}?next={request.get_full_path()}"

@@ -1,8 +1,8 @@
 """Second factor (django-otp): who must use it, and the devices behind it.
 
 TOTP devices (an authenticator app) are the factor; a static device holds the single-use recovery
-codes. Reviewers and administrators must verify one of them after their password when
-`OTP_REQUIRED_FOR_STAFF` is on (the default outside debug); everyone else may enrol."""
+codes. When `OTP_REQUIRED_FOR_STAFF` is on (the default outside debug), reviewers and administrators must
+have one, and everyone who has set one up must pass it after their password; everyone else may enrol."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from assessments import permissions
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery codes"
+# Whether the signed-in user had an authenticator when they logged in (or set one up since): read by the
+# middleware on every request, so it is kept in the session rather than asked of the database each time.
+SESSION_HAS_TOTP = "rb_has_totp"
 # Fixed secrets for the demo users only (seed_demo): printed in the README so the demo can be tried
 # with any authenticator app. Never use them, or seed_demo, on a production database.
 DEMO_TOTP_KEYS = {
@@ -33,6 +36,37 @@ def otp_required_for(user) -> bool:
 
 def has_totp(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def must_verify(request) -> bool:
+    """Whether this session must pass the second factor before anything else: the role requires it, or
+    the user set up an authenticator (which would otherwise protect nothing)."""
+    user = request.user
+    if not settings.OTP_REQUIRED_FOR_STAFF or not user.is_authenticated or user.is_verified():
+        return False
+    return bool(request.session.get(SESSION_HAS_TOTP)) or otp_required_for(user)
+
+
+def remember_devices(request, user=None) -> None:
+    """Note in the session whether its user has an authenticator (at login, and when it changes)."""
+    request.session[SESSION_HAS_TOTP] = has_totp(user or request.user)
+
+
+@transaction.atomic
+def confirm_totp(device: TOTPDevice) -> int:
+    """Confirm a newly enrolled device; it replaces the user's other authenticators. Returns how many
+    it replaced."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    replaced, _ = TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    return replaced
+
+
+@transaction.atomic
+def remove_all(user) -> None:
+    """Turn the second factor off: every authenticator and the recovery codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
 
 
 def pending_totp(user) -> TOTPDevice:

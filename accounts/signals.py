@@ -1,4 +1,5 @@
-"""Receivers writing sign-in events to the security log, and stamping the start of each session."""
+"""Receivers writing sign-in events to the security log, and stamping the start of each session (and
+whether its user has an authenticator to pass)."""
 
 import logging
 
@@ -6,6 +7,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from . import otp
 from .security_log import log_event
 from .sessions import stamp_login
 
@@ -13,6 +15,8 @@ from .sessions import stamp_login
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     stamp_login(request)
+    if request is not None and hasattr(request, "session"):
+        otp.remember_devices(request, user)
     log_event(request, "login.succeeded", user=user)
 
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("account/otp/enrol/", views.otp_enrol, name="otp-enrol"),
     path("account/otp/verify/", views.otp_verify, name="otp-verify"),
     path("account/otp/recovery/", views.otp_recovery, name="otp-recovery"),
+    path("account/otp/remove/", views.otp_remove, name="otp-remove"),
 ]

@@ -6,7 +6,9 @@ from base64 import b32encode
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,11 +61,11 @@ def otp_enrol(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            replaced = otp.confirm_totp(device)
             otp_login(request, device)
+            otp.remember_devices(request)
             codes = otp.recovery_codes_reset(user=user)
-            log_event(request, "otp.enrolled", device=device.persistent_id)
+            log_event(request, "otp.enrolled", device=device.persistent_id, replaced=replaced or None)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)})
         log_event(request, "otp.enrol_failed", level=logging.WARNING)
         form.add_error("token", _("That code does not match. Check the time on your device and try again."))
@@ -111,6 +113,22 @@ def otp_recovery(request):
     return render(
         request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("account-security")}
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def otp_remove(request):
+    """Turn the second factor off, for a verified session of a user whose role does not require it."""
+    if otp.otp_required_for(request.user):
+        raise PermissionDenied
+    if not request.user.is_verified():
+        return redirect(f"{reverse('otp-verify')}?next={reverse('account-security')}")
+    otp.remove_all(request.user)
+    otp.remember_devices(request)
+    log_event(request, "otp.removed")
+    messages.success(request, _("Two-factor authentication is off. You can set it up again at any time."))
+    return redirect("account-security")
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -26,7 +26,7 @@ MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Routes that are not about one nation's data: reachable by anyone or any signed-in user.
 OPEN = {"home", "healthz", "login", "logout", "set_language", "dashboard"}
-ACCOUNT = {"account-security", "otp-enrol", "otp-verify", "otp-recovery"}
+ACCOUNT = {"account-security", "otp-enrol", "otp-verify", "otp-recovery", "otp-remove"}
 # Reviewer-only routes with no nation object in the URL.
 REVIEWER_ONLY = {
     "review_inbox": "/review/",

@@ -294,6 +294,7 @@ ROUTES = [
     Route("otp-enrol", get=account_page),
     Route("otp-verify", get=account_page),
     Route("otp-recovery", get=post_only),
+    Route("otp-remove", get=post_only),
     Route("login", get=home),
 ]
 

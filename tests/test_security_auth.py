@@ -221,6 +221,78 @@ def test_planners_may_enrol_but_are_not_required_to():
     assert client.get("/account/otp/enrol/").status_code == 200
 
 
+def _planner_with_authenticator() -> TOTPDevice:
+    user = get_user_model().objects.get(username="planner-est")
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def test_a_planner_who_set_up_an_authenticator_must_pass_it_after_the_password():
+    device = _planner_with_authenticator()
+    client = Client()
+    assert log_in(client, "planner-est").status_code == 302
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and response.url == "/account/otp/verify/?next=/dashboard/"
+    assert client.post("/account/otp/verify/", {"token": code_for(device)}).status_code == 302
+    assert client.get("/dashboard/").status_code == 200
+    # Planners without one still log in with their password alone.
+    other = Client()
+    log_in(other, "planner-nor")
+    assert other.get("/dashboard/").status_code == 200
+
+
+def test_a_new_authenticator_replaces_the_old_one_and_gives_new_recovery_codes(caplog):
+    caplog.set_level(logging.INFO, logger="security")
+    old = TOTPDevice.objects.get(user__username="reviewer", confirmed=True)
+    client = Client()
+    log_in(client, "reviewer")
+    assert client.post("/account/otp/verify/", {"token": code_for(old)}).status_code == 302
+    page = client.get("/account/security/").content.decode()
+    assert "Replace the authenticator app" in page
+    assert "Turn off two-factor authentication" not in page  # the role requires it
+
+    client.get("/account/otp/enrol/")
+    new = TOTPDevice.objects.get(user=old.user, confirmed=False)
+    done = client.post("/account/otp/enrol/", {"token": code_for(new)})
+    assert len(done.context["codes"]) == 10
+    assert list(TOTPDevice.objects.filter(user=old.user).values_list("pk", "confirmed")) == [(new.pk, True)]
+    assert events(caplog, "otp.enrolled")[0]["replaced"] == 1
+    # The old app's codes no longer open the account.
+    later = Client()
+    log_in(later, "reviewer")
+    assert later.post("/account/otp/verify/", {"token": code_for(old)}).status_code == 200
+    assert later.get("/dashboard/").status_code == 302
+
+
+def test_a_planner_may_turn_the_second_factor_off_from_a_verified_session_only(caplog):
+    caplog.set_level(logging.INFO, logger="security")
+    device = _planner_with_authenticator()
+    otp.recovery_codes_reset(user=device.user)
+    client = Client()
+    log_in(client, "planner-est")
+    response = client.post("/account/otp/remove/")
+    assert response.status_code == 302 and response.url.startswith("/account/otp/verify/")
+    assert TOTPDevice.objects.filter(user=device.user).exists()
+
+    client.post("/account/otp/verify/", {"token": code_for(device)})
+    page = client.get("/account/security/").content.decode()
+    assert "Turn off two-factor authentication" in page
+    response = client.post("/account/otp/remove/", follow=True)
+    assert "Two-factor authentication is off" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=device.user).exists()
+    assert otp.recovery_codes_left(device.user) == 0
+    assert events(caplog, "otp.removed")[0]["user"] == "planner-est"
+    again = Client()
+    log_in(again, "planner-est")
+    assert again.get("/dashboard/").status_code == 200
+
+
+def test_a_reviewer_cannot_turn_the_second_factor_off():
+    reviewer = client_for("reviewer")
+    assert reviewer.post("/account/otp/remove/").status_code == 403
+    assert TOTPDevice.objects.filter(user__username="reviewer", confirmed=True).exists()
+    assert reviewer.get("/account/otp/remove/").status_code == 405
+
+
 def test_new_recovery_codes_need_a_verified_session():
     verified = client_for("reviewer")
     response = verified.post("/account/otp/recovery/")
