@@ -25,7 +25,14 @@ class OTPRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if not request.path.startswith(OTP_EXEMPT_PREFIXES) and otp.must_verify(request):
-            target = "otp-verify" if otp.has_totp(user) else "otp-enrol"
+            if otp.has_totp(user):
+                target = "otp-verify"
+            elif otp.otp_required_for(user):
+                target = "otp-enrol"
+            else:
+                # Their authenticator was removed since they logged in (an administrator reset it).
+                otp.remember_devices(request)
+                return self.get_response(request)
             return redirect(
                 f"{reverse(target)}?next={request.get_full_path()}"
                 if request.method == "GET"

@@ -240,6 +240,15 @@ def test_a_planner_who_set_up_an_authenticator_must_pass_it_after_the_password()
     assert other.get("/dashboard/").status_code == 200
 
 
+def test_a_planner_whose_authenticator_an_administrator_removed_carries_on_with_the_password():
+    device = _planner_with_authenticator()
+    client = Client()
+    log_in(client, "planner-est")
+    assert client.get("/dashboard/").status_code == 302
+    device.delete()  # reset in the admin
+    assert client.get("/dashboard/").status_code == 200
+
+
 def test_a_new_authenticator_replaces_the_old_one_and_gives_new_recovery_codes(caplog):
     caplog.set_level(logging.INFO, logger="security")
     old = TOTPDevice.objects.get(user__username="reviewer", confirmed=True)
