@@ -119,9 +119,7 @@ class AnswerForm(forms.Form):
             )
         self.order_fields(["level", "value", "justification", "confidence", "version"])
 
-    # What templates/assessments/partials/answer_fields.html writes out instead of crispy's field templates.
-    value_min, value_max = -VALUE_LIMIT, VALUE_LIMIT
-
+    # For templates/assessments/partials/answer_fields.html, which writes the fields out instead of crispy.
     def _options(self, name: str) -> list[tuple[str, str, bool]]:
         field = self[name]
         current = "" if field.value() is None else str(field.value())
