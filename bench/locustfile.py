@@ -11,14 +11,28 @@ import random
 import re
 from pathlib import Path
 
+import gevent
 from html_forms import fields_of
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = "demo"  # the documented demo password of the seeded users
 # Sessions made before the run by bench/sessions.py (see there why); empty: every user logs in.
 SESSIONS = (
     json.loads(Path(os.environ["BENCH_SESSIONS"]).read_text()) if os.environ.get("BENCH_SESSIONS") else {}
 )
+
+
+# Seconds after the last user started before the figures are taken: every user has run its first page by
+# then (the fifty starts come in a burst), and each gunicorn worker has compiled its templates.
+WARM_UP = float(os.environ.get("BENCH_WARM_UP", "15"))
+
+
+@events.init.add_listener
+def measure_after_warm_up(environment, **kwargs):
+    def start_measuring(user_count):
+        gevent.spawn_later(WARM_UP, environment.runner.stats.reset_all)
+
+    environment.events.spawning_complete.add_listener(start_measuring)
 
 
 class Visitor(HttpUser):
@@ -184,7 +198,7 @@ class Reviewer(Visitor):
 
 
 class Newcomer(Visitor):
-    """A few people logging in through the form (PBKDF2 makes each login cost ~0.5 s of CPU)."""
+    """A few people logging in through the form (Argon2id: about 0.1 s of one core each)."""
 
     fixed_count = 2
     wait_time = between(5, 10)

@@ -15,6 +15,7 @@ compare once divided by it; the load test's figures depend on it too.
 """
 
 import argparse
+import logging
 import os
 import random
 import re
@@ -68,6 +69,7 @@ def measure(folder: Path, runs: int) -> None:
     import django
 
     django.setup()
+    logging.getLogger("security").setLevel(logging.WARNING)  # the exports' log lines, not figures
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection

@@ -1,7 +1,7 @@
 """Signed-in sessions for the load test, made before it starts (bench/load.sh).
 
-A password login costs about half a second of CPU by design (PBKDF2); fifty users logging in within
-the first seconds would measure the password hasher, not the pages. The load test therefore starts
+A password login costs about a tenth of a second of CPU by design (Argon2id); fifty users logging in
+within the first seconds would measure the password hasher, not the pages. The load test therefore starts
 from sessions made here the way a login makes them, and the login form itself is timed by a few users
 who do log in (`Newcomer` in locustfile.py). Prints JSON {username: [session keys]}."""
 

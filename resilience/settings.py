@@ -116,10 +116,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id first (memory-hard, the first choice of Django and OWASP; also half the CPU of PBKDF2 at
-# Django's parameters). PBKDF2 stays to check older hashes, which are upgraded at their next login.
+# Argon2id first (memory-hard, the first choice of Django and OWASP), sized for a two-core server
+# (accounts/hashers.py says how and why). PBKDF2 stays to check older hashes, upgraded at their next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.ServerArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory, override_settings
@@ -120,6 +120,22 @@ def test_passwords_are_stored_with_argon2id_and_older_hashes_upgrade_at_login():
         assert user.password.startswith("argon2$argon2id$")
         assert log_in(Client(), "planner-est").status_code == 302
         assert log_in(Client(), "planner-est", "not the password").status_code == 200
+
+
+def test_argon2_uses_64_mib_two_passes_one_lane_and_upgrades_djangos_default_hashes():
+    from resilience import settings as production
+
+    user = get_user_model().objects.get(username="planner-est")
+    with override_settings(PASSWORD_HASHERS=production.PASSWORD_HASHERS):
+        # A hash made by Django's own Argon2 hasher (eight lanes), as an earlier release stored it.
+        djangos = Argon2PasswordHasher()
+        user.password = djangos.encode("demo", djangos.salt())
+        user.save(update_fields=["password"])
+        assert "$m=102400,t=2,p=8$" in user.password
+        assert log_in(Client(), "planner-est").status_code == 302
+        user.refresh_from_db()
+        assert "$m=65536,t=2,p=1$" in user.password
+        assert log_in(Client(), "planner-est").status_code == 302
 
 
 # Second factor ------------------------------------------------------------------------------
