@@ -39,7 +39,7 @@ serve: $(STAMP)
 	@echo "Serving production settings on http://127.0.0.1:$(SERVE_PORT)/ (gunicorn, 2 workers) with one task worker."
 	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn resilience.wsgi --workers 2 --bind 127.0.0.1:$(SERVE_PORT) --access-logfile -
+	$(BIN)/gunicorn resilience.wsgi --workers 2 --preload --bind 127.0.0.1:$(SERVE_PORT) --access-logfile -
 
 # Load test: its own gunicorn and PostgreSQL database (rb_load), locust headless; prints the figures.
 bench-load: $(STAMP)
