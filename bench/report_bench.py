@@ -28,13 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def setup_environment(folder: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "resilience.settings"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-any-real-deployment-0123")
-    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG would record every query and skew memory
-    os.environ["PRIVATE_MEDIA_ROOT"] = str(folder / "private")
-    os.environ["REPORT_CACHE_DIR"] = str(folder / "report-cache")
-    os.environ["STATIC_ROOT"] = str(folder / "static")
+    from scratch import environment
+
+    os.environ.update(environment(folder, REPORT_CACHE_DIR=str(folder / "report-cache")))
     import django
 
     django.setup()

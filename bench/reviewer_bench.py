@@ -23,29 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from scratch import environment
+
 ROOT = Path(__file__).resolve().parent.parent
 SCALES = [("32 Allies", 0, 0), ("200 nations, 6 cycles", 200, 6)]
 GOAL_MS = 300
-
-
-def environment(folder: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
-            "DJANGO_SETTINGS_MODULE": "resilience.settings",
-            "DJANGO_SECRET_KEY": env.get(
-                "DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789"
-            ),
-            "DJANGO_DEBUG": "false",  # DEBUG records every query and would skew the figures
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "PRIVATE_MEDIA_ROOT": str(folder / "private"),
-            "STATIC_ROOT": str(folder / "static"),
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
 
 
 def measure(folder: str, nations: int, cycles: int, runs: int) -> dict:
@@ -136,7 +118,7 @@ def main():
                 str(nations),
                 str(cycles),
             ],
-            env=environment(folder),
+            env={**os.environ, **environment(folder, PYTHONPATH=str(ROOT))},
             capture_output=True,
             text=True,
             check=False,
